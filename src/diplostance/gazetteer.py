@@ -1,0 +1,153 @@
+"""Find mentions of states and intergovernmental organisations in text.
+
+The table lives in ``gazetteer.tsv`` beside this module (demonyms, capitals used as
+metonyms, aliases, region); pycountry adds each state's ISO names. It is read once.
+
+Examples
+--------
+>>> [(m.code, m.text) for m in find_mentions("Peruvian Prime Minister spoke in Lima about Mexico.")]
+[('PER', 'Peruvian'), ('PER', 'Lima'), ('MEX', 'Mexico')]
+>>> mask_actors("The Kremlin expelled two Estonian diplomats.")
+'The CTRY expelled two CTRY diplomats.'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+
+from .taxonomy import IGO_CODES
+
+MASK = "CTRY"
+"""Placeholder written over every actor mention when masking."""
+
+# Capitalised spans, allowing the lower-case joints of names such as "Bosnia and
+# Herzegovina", "Republic of the Congo", "Dar es Salaam" or "Port-au-Prince".
+_SPAN = re.compile(
+    r"(?:[A-Z][\w'’.\-]*|U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
+    r"(?:[ \t]+(?:(?:of|and|the|es|de|la|al)[ \t]+)*(?:[A-Z][\w'’.\-]*))*"
+)
+_TRAILING = re.compile(r"(?:'s|’s|'|’)?\.?$")
+_SPLIT = re.compile(r"[ \t]+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One actor mention: its code, the matched text and character offsets."""
+
+    code: str
+    text: str
+    start: int
+    end: int
+    kind: str  # "name", "demonym" or "capital"
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Lookup tables built from ``gazetteer.tsv`` and pycountry."""
+
+    entries: dict[str, tuple[str, str]]  # surface form -> (code, kind)
+    regions: dict[str, str]  # code -> region
+    max_tokens: int
+
+    def region(self, code: str | None) -> str | None:
+        """Region of an actor code (``"Organisation"`` for IGOs), or None when unknown."""
+        return self.regions.get(code) if code else None
+
+    def name(self, code: str) -> str:
+        """A readable name for an actor code."""
+        if code in IGO_CODES:
+            return IGO_CODES[code]
+        country = pycountry.countries.get(alpha_3=code)
+        return getattr(country, "common_name", None) or getattr(country, "name", code)
+
+
+def _add(entries: dict[str, tuple[str, str]], surface: str, code: str, kind: str) -> None:
+    surface = surface.strip()
+    if surface.lower().startswith("the "):
+        surface = surface[4:]
+    if surface and surface not in entries:
+        entries[surface] = (code, kind)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Read the gazetteer once and return it (cached)."""
+    entries: dict[str, tuple[str, str]] = {}
+    regions: dict[str, str] = {}
+    rows = []
+    text = resources.files(__package__).joinpath("gazetteer.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, region, aliases, demonyms, capitals = (line.split("\t") + [""] * 5)[:5]
+        regions[code] = region
+        rows.append((code, aliases, demonyms, capitals))
+    # Names first (they win over demonyms that share a spelling), then demonyms, capitals.
+    for code, aliases, _, _ in rows:
+        country = pycountry.countries.get(alpha_3=code)
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(country, attr, None) if country else None
+            if value and "," not in value:
+                _add(entries, value, code, "name")
+        for alias in filter(None, aliases.split("|")):
+            _add(entries, alias, code, "name")
+    for code, _, demonyms, _ in rows:
+        for demonym in filter(None, demonyms.split("|")):
+            _add(entries, demonym, code, "demonym")
+    for code, _, _, capitals in rows:
+        for capital in filter(None, capitals.split("|")):
+            _add(entries, capital, code, "capital")
+    max_tokens = max(len(_SPLIT.split(key)) for key in entries)
+    return Gazetteer(entries=entries, regions=regions, max_tokens=max_tokens)
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """All actor mentions in ``text``, in order of appearance (longest match wins)."""
+    gaz = load_gazetteer()
+    entries = gaz.entries
+    mentions: list[Mention] = []
+    for span in _SPAN.finditer(text):
+        tokens = [(m.start(), m.end()) for m in re.finditer(r"[^ \t]+", span.group())]
+        base = span.start()
+        i = 0
+        while i < len(tokens):
+            found = False
+            for j in range(min(len(tokens), i + gaz.max_tokens), i, -1):
+                start, end = base + tokens[i][0], base + tokens[j - 1][1]
+                surface = text[start:end]
+                stripped = _TRAILING.sub("", surface)
+                hit = entries.get(surface) or entries.get(stripped)
+                if hit is None:
+                    continue
+                if hit is not entries.get(surface):
+                    end = start + len(stripped)
+                    surface = stripped
+                mentions.append(Mention(hit[0], surface, start, end, hit[1]))
+                i = j
+                found = True
+                break
+            if not found:
+                i += 1
+    return mentions
+
+
+def mask_actors(text: str, mentions: list[Mention] | None = None) -> str:
+    """Replace every actor mention with :data:`MASK`, so a model cannot learn
+    "country X => action Y" from our corpus."""
+    if mentions is None:
+        mentions = find_mentions(text)
+    if not mentions:
+        return text
+    parts: list[str] = []
+    last = 0
+    for m in mentions:
+        parts.append(text[last:m.start])
+        parts.append(MASK)
+        last = m.end
+    parts.append(text[last:])
+    return "".join(parts)
