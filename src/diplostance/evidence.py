@@ -59,7 +59,7 @@ def feature_names(classifier) -> np.ndarray:
     """Readable feature names of a fitted :class:`StanceClassifier` (cached on it)."""
     names = getattr(classifier, "_feature_names", None)
     if names is None:
-        names = classifier.vectorizer_.get_feature_names_out()
+        names = classifier.vectorizer_[-1].get_feature_names_out()
         classifier._feature_names = names
     return names
 

@@ -194,7 +194,9 @@ def _record_article(record: object, path: str, line: int, opts: ReadOptions
 
 
 def _open_text(handle: IO[bytes], path: str) -> io.TextIOWrapper | ReadError:
-    head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(handle, "peek") else b""
+    if not hasattr(handle, "peek"):
+        handle = io.BufferedReader(handle)
+    head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     if b"\x00" in head:
         return ReadError(path, None, "binary file (contains NUL bytes), not text")
     encoding = "utf-8-sig"
@@ -274,10 +276,13 @@ def read_stream(handle: IO[bytes], path: str, kind: str, opts: ReadOptions | Non
     if isinstance(stream, ReadError):
         yield stream
         return
-    if kind == "jsonl":
-        yield from _read_jsonl(stream, path, opts)
-    else:
-        yield from _read_table(stream, path, opts, "\t" if kind == "tsv" else ",")
+    try:
+        if kind == "jsonl":
+            yield from _read_jsonl(stream, path, opts)
+        else:
+            yield from _read_table(stream, path, opts, "\t" if kind == "tsv" else ",")
+    finally:
+        stream.detach()  # the caller owns (and closes) the binary handle
 
 
 def read_path(path: str | Path, opts: ReadOptions | None = None
@@ -340,7 +345,9 @@ def _read_json_array(text: str, path: str, opts: ReadOptions) -> Iterator[Articl
 
 def _read_stdin(opts: ReadOptions) -> Iterator[Article | ReadError]:
     handle = sys.stdin.buffer
-    head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(handle, "peek") else b""
+    if not hasattr(handle, "peek"):
+        handle = io.BufferedReader(handle)
+    head = handle.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     start = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
     if start == b"{":
         yield from read_stream(handle, "<stdin>", "jsonl", opts)
