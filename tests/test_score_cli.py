@@ -213,7 +213,8 @@ def test_score_files_api_yields_results_and_errors(tiny_model, tmp_path):
     assert isinstance(results[1], ReadError) and results[1].message == "empty file"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=400))
 def test_arbitrary_unicode_never_crashes_predict(tiny_model, text):
     """Any Unicode string gets a valid prediction."""
