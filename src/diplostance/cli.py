@@ -215,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--dask", default=None, metavar="ADDRESS",
                    help="score on a Dask cluster: scheduler address, or local[:N]")
+    p.add_argument("--partition-files", type=int, default=500,
+                   help="files per Dask partition (with --dask)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("corpus-stats", help="counts, lengths, styles and countries of a corpus")

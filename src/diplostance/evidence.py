@@ -15,7 +15,7 @@ from sklearn.calibration import CalibratedClassifierCV
 
 from .taxonomy import ACTION_TYPES
 
-_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ MASK = "CTRY"
 # Herzegovina", "Republic of the Congo", "Dar es Salaam" or "Port-au-Prince".
 _SPAN = re.compile(
     r"(?:[A-Z][\w'’.\-]*|U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
-    r"(?:[ \t]+(?:(?:of|and|the|es|de|la|al)[ \t]+)*(?:[A-Z][\w'’.\-]*))*"
+    r"(?:[ \t]+(?:(?:of|and|the|es|de|la|al)[ \t]+)*(?:[A-Z]|d['’][A-Z])[\w'’.\-]*)*"
 )
 _TRAILING = re.compile(r"(?:'s|’s|'|’)?\.?$")
 _SPLIT = re.compile(r"[ \t]+")
@@ -52,6 +52,7 @@ class Gazetteer:
 
     entries: dict[str, tuple[str, str]]  # surface form -> (code, kind)
     regions: dict[str, str]  # code -> region
+    names: dict[str, str]  # code -> display name
     max_tokens: int
 
     def region(self, code: str | None) -> str | None:
@@ -60,10 +61,7 @@ class Gazetteer:
 
     def name(self, code: str) -> str:
         """A readable name for an actor code."""
-        if code in IGO_CODES:
-            return IGO_CODES[code]
-        country = pycountry.countries.get(alpha_3=code)
-        return getattr(country, "common_name", None) or getattr(country, "name", code)
+        return IGO_CODES.get(code) or self.names.get(code, code)
 
 
 def _add(entries: dict[str, tuple[str, str]], surface: str, code: str, kind: str) -> None:
@@ -79,6 +77,7 @@ def load_gazetteer() -> Gazetteer:
     """Read the gazetteer once and return it (cached)."""
     entries: dict[str, tuple[str, str]] = {}
     regions: dict[str, str] = {}
+    names: dict[str, str] = {}
     rows = []
     text = resources.files(__package__).joinpath("gazetteer.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -94,8 +93,10 @@ def load_gazetteer() -> Gazetteer:
             value = getattr(country, attr, None) if country else None
             if value and "," not in value:
                 _add(entries, value, code, "name")
+                names.setdefault(code, value)
         for alias in filter(None, aliases.split("|")):
             _add(entries, alias, code, "name")
+            names.setdefault(code, alias)
     for code, _, demonyms, _ in rows:
         for demonym in filter(None, demonyms.split("|")):
             _add(entries, demonym, code, "demonym")
@@ -103,7 +104,7 @@ def load_gazetteer() -> Gazetteer:
         for capital in filter(None, capitals.split("|")):
             _add(entries, capital, code, "capital")
     max_tokens = max(len(_SPLIT.split(key)) for key in entries)
-    return Gazetteer(entries=entries, regions=regions, max_tokens=max_tokens)
+    return Gazetteer(entries=entries, regions=regions, names=names, max_tokens=max_tokens)
 
 
 def find_mentions(text: str) -> list[Mention]:
