@@ -52,6 +52,10 @@ def candidate_features(text: str, action: str | None = None
         by_code[m.code].append(m)
     order = sorted(by_code, key=lambda code: by_code[code][0].start)
     title_end = text.find("\n")
+    title_end = title_end if title_end >= 0 else 0
+    lede_end = text.find(".", title_end + 1)
+    lede_end = lede_end if lede_end >= 0 else len(text)
+    lede_order = [c for c in order if any(title_end < m.start < lede_end for m in by_code[c])]
     codes, rows = [], []
     for rank, code in enumerate(order):
         ms = by_code[code]
@@ -61,8 +65,10 @@ def candidate_features(text: str, action: str | None = None
             f"rank={min(rank, 4)}": 1.0,
             "count": float(np.log1p(len(ms))),
             "head": float(first.start < _HEAD_CHARS),
-            "title": float(0 <= first.start < title_end),
+            "title": float(first.start < title_end),
             "organisation": float(code in IGO_CODES),
+            f"lede_rank={lede_order.index(code) if code in lede_order else 'none'}": 1.0,
+            "possessive": float(any(text[m.end:m.end + 2] in ("'s", "’s") for m in ms)),
         }
         if action:
             f[f"rank={min(rank, 4)}|{action}"] = 1.0

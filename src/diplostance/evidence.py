@@ -49,7 +49,8 @@ def linear_coefficients(head) -> tuple[np.ndarray, np.ndarray] | None:
         coefs = [p.coef_ for p in parts if hasattr(p, "coef_")]
         if not coefs:
             return None
-        return parts[0].classes_, np.mean(coefs, axis=0)
+        # Inside the calibrator the estimator saw encoded labels 0..k-1 of head.classes_.
+        return head.classes_, np.mean(coefs, axis=0)
     if hasattr(head, "coef_"):
         return head.classes_, head.coef_
     return None

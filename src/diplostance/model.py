@@ -43,17 +43,22 @@ SEVERITY_MASK = np.array(
 def build_head(kind: str = "logreg", C: float = 1.0, calibration: str | None = None,
                class_weight: str | None = "balanced", seed: int = 0,
                calibration_folds: int = 3) -> BaseEstimator:
-    """One classification head: ``logreg`` or ``linear_svc``, optionally calibrated."""
+    """One classification head: ``logreg`` or ``linear_svc``, optionally calibrated.
+
+    ``calibration`` is ``temperature``, ``sigmoid`` or ``isotonic`` (cross-validated with
+    ``calibration_folds`` folds, then refitted on all the data), or None.
+    """
     if kind == "logreg":
-        head: BaseEstimator = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight,
-                                                 random_state=seed)
+        head: BaseEstimator = LogisticRegression(C=C, max_iter=3000, tol=1e-3,
+                                                 class_weight=class_weight, random_state=seed)
     elif kind == "linear_svc":
         head = LinearSVC(C=C, class_weight=class_weight, random_state=seed)
         calibration = calibration or "sigmoid"
     else:
         raise ValueError(f"unknown classifier kind {kind!r}; use 'logreg' or 'linear_svc'")
     if calibration:
-        head = CalibratedClassifierCV(head, method=calibration, cv=calibration_folds)
+        head = CalibratedClassifierCV(head, method=calibration, cv=calibration_folds,
+                                      ensemble=False)
     return head
 
 

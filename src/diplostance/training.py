@@ -26,6 +26,7 @@ from sklearn.model_selection import StratifiedKFold
 from .actors import ActorModel
 from .corpus import SplitConfig, compose_article, corpus_hash, read_records, split_records
 from .evaluation import evaluate_split, majority_severity
+from .evidence import split_sentences
 from .features import DEFAULT_FEATURES, build_vectorizer
 from .model import StanceClassifier, build_head
 from .prediction import StanceModel
@@ -79,10 +80,11 @@ class Recipe:
                            seed=int(self.data.get("seed", self.seed)))
 
 
-def _head(options: dict[str, Any], seed: int, **override: Any):
+def _head(options: dict[str, Any], seed: int, for_search: bool = False, **override: Any):
     opts = {**options, **override}
     calibration = opts.get("calibration") or None
-    if calibration == "none":
+    if calibration == "none" or (for_search and calibration == "temperature"):
+        # Temperature scaling never changes the arg-max, so the search can skip it.
         calibration = None
     return build_head(kind=opts.get("kind", "logreg"), C=float(opts.get("C", 1.0)),
                       calibration=calibration, class_weight=opts.get("class_weight", "balanced"),
@@ -95,24 +97,54 @@ def _grid(section: dict[str, Any]) -> list[dict[str, Any]]:
             for values in itertools.product(*(section[k] for k in keys))] or [{}]
 
 
-def _fold_scores(texts, y, train_idx, val_idx, feature_opts, recipe, action_grid, sev_grid):
+def sentence_views(records: list[dict[str, Any]], modes: list[str]) -> list[list[str]]:
+    """Extra short training views of each article: its headline and / or its lede sentence.
+
+    Real news often reaches the model as a single sentence or a headline; training on
+    these views of our articles, with the article's labels, teaches it to read them.
+    """
+    views = []
+    for r in records:
+        extra = []
+        if "title" in modes and r["title"].strip():
+            extra.append(r["title"].strip())
+        if "lede" in modes:
+            sentences = split_sentences(r["text"])
+            if len(sentences) > 1:
+                extra.append(sentences[0])
+        views.append(extra)
+    return views
+
+
+def _with_views(texts: list[str], y: np.ndarray, views: list[list[str]], idx
+                ) -> tuple[list[str], np.ndarray]:
+    X = [texts[i] for i in idx] + [v for i in idx for v in views[i]]
+    rows = [y[i] for i in idx] + [y[i] for i in idx for _ in views[i]]
+    return X, np.array(rows, dtype=object)
+
+
+def _fold_scores(texts, y, views, train_idx, val_idx, feature_opts, recipe, action_grid,
+                 sev_grid):
     vec = build_vectorizer(feature_opts)
-    Z_train = vec.fit_transform([texts[i] for i in train_idx])
+    X_train, y_train = _with_views(texts, y, views, train_idx)
+    Z_train = vec.fit_transform(X_train)
     Z_val = vec.transform([texts[i] for i in val_idx])
     scores = {}
     for params in action_grid:
-        head = _head(recipe.action_head, recipe.seed, **params).fit(Z_train, y[train_idx, 0])
+        head = _head(recipe.action_head, recipe.seed, for_search=True, **params)
+        head.fit(Z_train, y_train[:, 0])
         scores[("action", tuple(sorted(params.items())))] = f1_score(
             y[val_idx, 0], head.predict(Z_val), average="macro")
     for params in sev_grid:
-        head = _head(recipe.severity_head, recipe.seed, **params).fit(Z_train, y[train_idx, 1])
+        head = _head(recipe.severity_head, recipe.seed, for_search=True, **params)
+        head.fit(Z_train, y_train[:, 1])
         scores[("severity", tuple(sorted(params.items())))] = f1_score(
             y[val_idx, 1], head.predict(Z_val), average="macro")
     return scores
 
 
-def search(texts: list[str], y: np.ndarray, recipe: Recipe, n_jobs: int = 2
-           ) -> dict[str, Any]:
+def search(texts: list[str], y: np.ndarray, recipe: Recipe, n_jobs: int = 2,
+           views: list[list[str]] | None = None) -> dict[str, Any]:
     """Cross-validated choice of feature options and head hyperparameters.
 
     The grid's ``features`` options are crossed; for each, the action head's and the
@@ -126,8 +158,9 @@ def search(texts: list[str], y: np.ndarray, recipe: Recipe, n_jobs: int = 2
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=recipe.seed)
     splits = list(splitter.split(texts, y[:, 0]))
     jobs = [(f_opts, tr, va) for f_opts in feature_grid for tr, va in splits]
+    views = views or [[] for _ in texts]
     results = Parallel(n_jobs=n_jobs)(
-        delayed(_fold_scores)(texts, y, tr, va, {**recipe.features, **f_opts}, recipe,
+        delayed(_fold_scores)(texts, y, views, tr, va, {**recipe.features, **f_opts}, recipe,
                               action_grid, sev_grid)
         for f_opts, tr, va in jobs)
     table = []
@@ -152,12 +185,14 @@ def fit_model(texts: list[str], records: list[dict[str, Any]], recipe: Recipe,
     """Fit the classifier and the actor model with the recipe (and searched parameters)."""
     chosen = chosen or {"features": {}, "action_head": {}, "severity_head": {}}
     y = np.array([[r["action_type"], r["severity"]] for r in records], dtype=object)
+    views = sentence_views(records, recipe.data.get("views", []))
+    X, y_all = _with_views(texts, y, views, range(len(texts)))
     clf = StanceClassifier(
         features={**recipe.features, **chosen["features"]},
         action_head=_head(recipe.action_head, recipe.seed, **chosen["action_head"]),
         severity_head=_head(recipe.severity_head, recipe.seed, **chosen["severity_head"]),
         constrain_severity=bool(recipe.raw.get("constrain_severity", True)),
-    ).fit(texts, y)
+    ).fit(X, y_all)
     actors = ActorModel(C=float(recipe.actors.get("C", 1.0)),
                         threshold=float(recipe.actors.get("threshold", 0.2)))
     actors.fit(texts, [r["source"] for r in records], [r["target"] for r in records],
@@ -203,7 +238,8 @@ def train(recipe: Recipe, data: str | Path | None = None, out: str | Path = "mod
     y_train = np.array([[r["action_type"], r["severity"]] for r in parts["train"]], dtype=object)
 
     t0 = time.perf_counter()
-    chosen = search(texts["train"], y_train, recipe, n_jobs=n_jobs)
+    views = sentence_views(parts["train"], recipe.data.get("views", []))
+    chosen = search(texts["train"], y_train, recipe, n_jobs=n_jobs, views=views)
     search_seconds = time.perf_counter() - t0
     log(f"search ({chosen['folds']}-fold CV, {len(chosen['table'])} scores, "
         f"{search_seconds:.1f} s): features {chosen['features'] or 'recipe'}, action head "
