@@ -83,7 +83,8 @@ def fixture_records() -> list[dict]:
 FIXTURE_RECIPE = {
     "name": "fixture", "seed": 7,
     "features": {"min_df": 1, "max_features": 5000},
-    "action_head": {"kind": "logreg", "C": 10.0},
+    "action_head": {"kind": "logreg", "C": 10.0, "calibration": "temperature",
+                    "calibration_folds": 2},
     "severity_head": {"kind": "logreg", "C": 10.0},
     "search": {"folds": 2, "grid": {"action_head": {"C": [1.0, 10.0]}}},
 }

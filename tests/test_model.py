@@ -147,3 +147,20 @@ def test_save_model_records_sha_and_versions(tiny_model, tmp_path):
 
     assert meta["model_sha256"] == file_sha256(tmp_path / "m" / "diplostance.joblib")
     assert "scikit-learn" in meta["versions"]
+
+
+def test_fast_prediction_path_matches_scikit_learn(tiny_model):
+    """The compiled linear path gives the probabilities scikit-learn's own calls give."""
+    clf = tiny_model.classifier
+    texts = ["Peru recalled its ambassador from Chile.", "Floods hit the capital.", ""]
+    Z = clf.transform(texts)
+    np.testing.assert_allclose(Z.toarray(), clf.vectorizer_.transform(texts).toarray(),
+                               rtol=1e-6)
+    assert all(form is not None for form in clf.head_forms_)
+    fast_action, _ = clf.proba_from_features(Z)
+    slow_action = clf.action_head_.predict_proba(Z)
+    order = [list(clf.action_head_.classes_).index(a) for a in ACTION_TYPES
+             if a in clf.action_head_.classes_]
+    present = [ACTION_TYPES.index(a) for a in ACTION_TYPES if a in clf.action_head_.classes_]
+    np.testing.assert_allclose(fast_action[:, present], slow_action[:, order], rtol=1e-5,
+                               atol=1e-7)

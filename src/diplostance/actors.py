@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
 from .gazetteer import Mention, find_mentions
@@ -35,11 +35,14 @@ from .taxonomy import IGO_CODES
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _HEAD_CHARS = 300
+MAX_CANDIDATES = 6
+"""Only the first actors mentioned are candidates: the dyad sits in the headline and lede."""
 
 
 def _context_words(text: str, mention: Mention, window: int = 3) -> tuple[list[str], list[str]]:
-    before = _WORD.findall(text[max(0, mention.start - 80):mention.start])[-window:]
-    after = _WORD.findall(text[mention.end:mention.end + 80])[:window]
+    """Up to ``window`` lower-cased words before and after a mention."""
+    before = _WORD.findall(text[max(0, mention.start - 60):mention.start])[-window:]
+    after = _WORD.findall(text[mention.end:mention.end + 60])[:window]
     return [w.lower() for w in before], [w.lower() for w in after]
 
 
@@ -57,7 +60,7 @@ def candidate_features(text: str, action: str | None = None
     lede_end = lede_end if lede_end >= 0 else len(text)
     lede_order = [c for c in order if any(title_end < m.start < lede_end for m in by_code[c])]
     codes, rows = [], []
-    for rank, code in enumerate(order):
+    for rank, code in enumerate(order[:MAX_CANDIDATES]):
         ms = by_code[code]
         first = ms[0]
         f: dict[str, float] = {
@@ -72,7 +75,7 @@ def candidate_features(text: str, action: str | None = None
         }
         if action:
             f[f"rank={min(rank, 4)}|{action}"] = 1.0
-        for i, m in enumerate(ms[:6]):
+        for i, m in enumerate(ms[:3]):
             weight = 1.0 if i == 0 else 0.5
             f[f"kind={m.kind}"] = f.get(f"kind={m.kind}", 0.0) + weight
             before, after = _context_words(text, m)
@@ -116,8 +119,9 @@ class ActorModel:
                 rows.append(f)
                 is_source.append(code == sources[i])
                 is_target.append(code == targets[i])
-        self.vectorizer_ = DictVectorizer()
-        Z = self.vectorizer_.fit_transform(rows) if rows else None
+        # Hashing (C code, no vocabulary to look up) keeps prediction fast.
+        self.vectorizer_ = FeatureHasher(n_features=2**18, alternate_sign=False)
+        Z = self.vectorizer_.transform(rows) if rows else None
         self.source_ = self._fit_role(Z, is_source)
         self.target_ = self._fit_role(Z, is_target)
         return self
@@ -132,16 +136,8 @@ class ActorModel:
             return np.zeros(Z.shape[0])
         return role.predict_proba(Z)[:, list(role.classes_).index(True)]
 
-    def predict_one(self, text: str, action: str | None = None) -> tuple[str | None, str | None]:
-        """(source, target) of one article; None where no candidate is likely enough."""
-        if action == "none":
-            return None, None
-        codes, feats = candidate_features(text, action)
-        if not codes:
-            return None, None
-        Z = self.vectorizer_.transform(feats)
-        p_source = self._role_proba(self.source_, Z)
-        p_target = self._role_proba(self.target_, Z)
+    def _choose(self, codes: list[str], p_source: np.ndarray, p_target: np.ndarray
+                ) -> tuple[str | None, str | None]:
         source = target = None
         best = int(np.argmax(p_source))
         if p_source[best] >= self.threshold:
@@ -153,11 +149,31 @@ class ActorModel:
                 target = codes[best_t]
         return source, target
 
-    def predict(self, texts: Sequence[str], actions: Sequence[str] | None = None
+    def predict_one(self, text: str, action: str | None = None) -> tuple[str | None, str | None]:
+        """(source, target) of one article; None where no candidate is likely enough."""
+        return self.predict([text], [action])[0]
+
+    def predict(self, texts: Sequence[str], actions: Sequence[str | None] | None = None
                 ) -> list[tuple[str | None, str | None]]:
-        """(source, target) pairs for many articles."""
-        return [self.predict_one(t, actions[i] if actions is not None else None)
-                for i, t in enumerate(texts)]
+        """(source, target) pairs for many articles (one model call for the batch)."""
+        actions = list(actions) if actions is not None else [None] * len(texts)
+        spans, rows, all_codes = [], [], []
+        for text, action in zip(texts, actions, strict=True):
+            if action == "none":
+                spans.append((len(rows), len(rows)))
+                all_codes.append([])
+                continue
+            codes, feats = candidate_features(text, action)
+            spans.append((len(rows), len(rows) + len(feats)))
+            rows.extend(feats)
+            all_codes.append(codes)
+        if not rows:
+            return [(None, None)] * len(texts)
+        Z = self.vectorizer_.transform(rows)
+        p_source = self._role_proba(self.source_, Z)
+        p_target = self._role_proba(self.target_, Z)
+        return [self._choose(codes, p_source[a:b], p_target[a:b]) if codes else (None, None)
+                for codes, (a, b) in zip(all_codes, spans, strict=True)]
 
 
 def first_two_baseline(text: str) -> tuple[str | None, str | None]:

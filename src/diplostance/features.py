@@ -8,7 +8,7 @@ lede, where the primary action sits).
 Examples
 --------
 >>> prepare_article("Peru stopped short of severing ties with Mexico.", mask=True)
-'CTRY stopped short of neg_severing neg_ties with CTRY.'
+'ctry stopped short of neg_severing neg_ties with ctry.'
 >>> vec = build_vectorizer({"head_words": 8})
 >>> X = vec.fit_transform(["Peru recalled its ambassador.", "Chile signed a trade deal."])
 >>> X.shape[0]
@@ -33,9 +33,8 @@ _NEGATION = re.compile(
     r"\b(not|never|no|n't|without|denied|denies|deny|refused to|declined to|ruled out|"
     r"stopped short of|stops short of|short of|refrained from|avoided|instead of|rather than|"
     r"did not|does not|will not|would not|won't|has not|have not|had not)"
-    r"((?:\s+[A-Za-z][\w'-]*){1,3})",
-    re.IGNORECASE,
-)
+    r"((?:\s+[a-z][\w'-]*){1,3})",
+)  # applied to lower-cased text: case-insensitive matching costs three times as much
 _FUNCTION_WORDS = frozenset(
     "a an the its their his her to of any all be with from and or but in on for by that it "
     "this at as".split())
@@ -48,9 +47,11 @@ def _negate(match: re.Match[str]) -> str:
 
 
 def prepare_article(text: str, mask: bool = True, negation: bool = True) -> str:
-    """Normalise one article: mask actor names, mark words in the scope of a negation."""
+    """Normalise one article: mask actor names, lower-case, mark words in the scope of a
+    negation."""
     if mask:
         text = mask_actors(text)
+    text = text.lower()
     if negation:
         text = _NEGATION.sub(_negate, text)
     return text

@@ -33,6 +33,7 @@ _SPAN = re.compile(
 )
 _TRAILING = re.compile(r"(?:'s|’s|'|’)?\.?$")
 _SPLIT = re.compile(r"[ \t]+")
+_WORD_END = re.compile(r"[^ \t]+")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Gazetteer:
     regions: dict[str, str]  # code -> region
     names: dict[str, str]  # code -> display name
     max_tokens: int
+    first_words: frozenset[str]  # first word of every surface form (a quick filter)
+    starts: re.Pattern[str]  # finds those first words in text (a compiled trie)
 
     def region(self, code: str | None) -> str | None:
         """Region of an actor code (``"Organisation"`` for IGOs), or None when unknown."""
@@ -104,40 +107,83 @@ def load_gazetteer() -> Gazetteer:
         for capital in filter(None, capitals.split("|")):
             _add(entries, capital, code, "capital")
     max_tokens = max(len(_SPLIT.split(key)) for key in entries)
-    return Gazetteer(entries=entries, regions=regions, names=names, max_tokens=max_tokens)
+    firsts = {_TRAILING.sub("", key.split()[0]) for key in entries}
+    # Surface variants ("Peru's", "Peru.", "Peru'") so the filter needs no regex.
+    first_words = frozenset(w + suffix for w in firsts for suffix in ("", "'s", "’s", ".", "'",
+                                                                       "’", "'s.", "’s."))
+    starts = re.compile(r"(?<![\w'’.\-])(?:" + _trie_pattern(sorted(firsts)) + r")(?![\w\-])")
+    return Gazetteer(entries=entries, regions=regions, names=names, max_tokens=max_tokens,
+                     first_words=first_words, starts=starts)
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """All actor mentions in ``text``, in order of appearance (longest match wins)."""
+def _trie_pattern(words: list[str]) -> str:
+    """A regular expression matching any of ``words``, factored as a trie so that the
+    engine rejects most positions at the first character."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(c) + render(child) for c, child in sorted(node.items()) if c]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if optional else body
+
+    return render(trie)
+
+
+@lru_cache(maxsize=4096)
+def find_mentions(text: str) -> tuple[Mention, ...]:
+    """All actor mentions in ``text``, in order of appearance (longest match wins).
+
+    Cached: masking and actor choice read the same article's mentions once.
+    """
     gaz = load_gazetteer()
     entries = gaz.entries
     mentions: list[Mention] = []
-    for span in _SPAN.finditer(text):
-        tokens = [(m.start(), m.end()) for m in re.finditer(r"[^ \t]+", span.group())]
+    consumed = 0
+    for start_match in gaz.starts.finditer(text):
+        if start_match.start() < consumed:
+            continue
+        span = _SPAN.match(text, start_match.start())
+        if span is None:
+            continue
+        group = span.group()
         base = span.start()
-        i = 0
-        while i < len(tokens):
-            found = False
-            for j in range(min(len(tokens), i + gaz.max_tokens), i, -1):
-                start, end = base + tokens[i][0], base + tokens[j - 1][1]
-                surface = text[start:end]
+        if " " not in group and "\t" not in group:  # one word: the common case
+            hit = entries.get(group)
+            end = base + len(group)
+            if hit is None:
+                group = _TRAILING.sub("", group)
+                hit = entries.get(group)
+                end = base + len(group)
+            if hit is not None:
+                mentions.append(Mention(hit[0], group, base, end, hit[1]))
+                consumed = end
+            continue
+        ends = [m.end() for m in _WORD_END.finditer(group)][:gaz.max_tokens]
+        for stop in reversed(ends):
+            end = base + stop
+            surface = text[base:end]
+            hit = entries.get(surface)
+            if hit is None:
                 stripped = _TRAILING.sub("", surface)
-                hit = entries.get(surface) or entries.get(stripped)
+                hit = entries.get(stripped)
                 if hit is None:
                     continue
-                if hit is not entries.get(surface):
-                    end = start + len(stripped)
-                    surface = stripped
-                mentions.append(Mention(hit[0], surface, start, end, hit[1]))
-                i = j
-                found = True
-                break
-            if not found:
-                i += 1
-    return mentions
+                end, surface = base + len(stripped), stripped
+            mentions.append(Mention(hit[0], surface, base, end, hit[1]))
+            consumed = end
+            break
+    return tuple(mentions)
 
 
-def mask_actors(text: str, mentions: list[Mention] | None = None) -> str:
+def mask_actors(text: str, mentions: tuple[Mention, ...] | None = None) -> str:
     """Replace every actor mention with :data:`MASK`, so a model cannot learn
     "country X => action Y" from our corpus."""
     if mentions is None:

@@ -62,6 +62,38 @@ def build_head(kind: str = "logreg", C: float = 1.0, calibration: str | None = N
     return head
 
 
+def _linear_form(head: BaseEstimator) -> tuple[Any, np.ndarray, float] | None:
+    """(coef.T, intercept, inverse temperature) when ``head`` is a logistic regression,
+    bare or temperature-scaled without ensembling; None for any other head.
+
+    Prediction then needs one sparse product and a softmax instead of scikit-learn's
+    per-call validation, which dominates the cost of scoring one article.
+    """
+    beta = 1.0
+    if isinstance(head, CalibratedClassifierCV):
+        if head.method != "temperature" or len(head.calibrated_classifiers_) != 1:
+            return None
+        inner = head.calibrated_classifiers_[0]
+        beta = float(inner.calibrators[0].beta_)
+        head = inner.estimator
+    if not isinstance(head, LogisticRegression) or head.coef_.shape[0] < 3:
+        return None
+    return head.coef_.T.astype(np.float64), head.intercept_.astype(np.float64), beta
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits - logits.max(axis=1, keepdims=True)
+    np.exp(logits, out=logits)
+    return logits / logits.sum(axis=1, keepdims=True)
+
+
+def _head_proba(head: BaseEstimator, form: tuple | None, Z) -> np.ndarray:
+    if form is None:
+        return head.predict_proba(Z)
+    coef_t, intercept, beta = form
+    return _softmax(beta * (np.asarray(Z @ coef_t) + intercept))
+
+
 def _reindex(proba: np.ndarray, classes: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
     """Put a head's probability columns in taxonomy order (absent classes get 0)."""
     out = np.zeros((proba.shape[0], len(names)), dtype=float)
@@ -109,18 +141,40 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.severity_head_ = clone(self.severity_head or build_head()).fit(Z, y[:, 1])
         self.classes_ = [np.array(ACTION_TYPES, dtype=object), np.array(SEVERITIES, dtype=object)]
         self.n_features_in_ = 1
+        self._compile()
         return self
 
+    def _compile(self) -> None:
+        """Precompute the fast prediction path (see :func:`_linear_form`)."""
+        self.head_forms_ = (_linear_form(self.action_head_), _linear_form(self.severity_head_))
+        prepare, columns = self.vectorizer_.steps[0][1], self.vectorizer_.steps[1][1]
+        weights = columns.transformer_weights or {}
+        self.columns_ = [(vec, column, float(weights.get(name, 1.0)))
+                         for name, vec, column in columns.transformers_
+                         if vec not in ("drop", "passthrough")]
+        self.prepare_ = prepare
+
     def transform(self, X: Any):
-        """The feature matrix of ``X``."""
+        """The feature matrix of ``X`` (the vectorizer pipeline, without its per-call checks;
+        identical to ``vectorizer_.transform``)."""
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(list(X))
+        from scipy import sparse
+
+        if not hasattr(self, "columns_"):  # a model pickled before the fast path existed
+            self._compile()
+        prepared = self.prepare_.transform(list(X))
+        blocks = []
+        for vec, column, weight in self.columns_:
+            block = vec.transform(prepared[:, column])
+            blocks.append(block * weight if weight != 1.0 else block)
+        return sparse.hstack(blocks, format="csr")
 
     def proba_from_features(self, Z) -> tuple[np.ndarray, np.ndarray]:
         """Action and severity probabilities (taxonomy order) from a feature matrix."""
-        p_action = _reindex(self.action_head_.predict_proba(Z), self.action_head_.classes_,
-                            ACTION_TYPES)
-        p_sev_text = _reindex(self.severity_head_.predict_proba(Z),
+        action_form, severity_form = getattr(self, "head_forms_", (None, None))
+        p_action = _reindex(_head_proba(self.action_head_, action_form, Z),
+                            self.action_head_.classes_, ACTION_TYPES)
+        p_sev_text = _reindex(_head_proba(self.severity_head_, severity_form, Z),
                               self.severity_head_.classes_, SEVERITIES)
         if not self.constrain_severity:
             return p_action, p_sev_text

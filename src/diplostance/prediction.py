@@ -9,7 +9,7 @@ list), like setfit's ``predict``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -51,7 +51,7 @@ class Prediction:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (probabilities rounded to 4 places)."""
-        out = asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["action_probability"] = round(self.action_probability, 4)
         out["severity_probability"] = round(self.severity_probability, 4)
         out["escalation"] = round(self.escalation, 4)
@@ -121,13 +121,13 @@ class StanceModel:
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         p_action, p_severity = self.classifier.proba_from_features(
             self.classifier.transform(texts))
+        actions = [ACTION_TYPES[i] for i in p_action.argmax(axis=1)]
+        dyads = (self.actors.predict(texts, actions) if self.actors
+                 else [(None, None)] * len(texts))
         out = []
         for i, text in enumerate(texts):
-            action = ACTION_TYPES[int(np.argmax(p_action[i]))]
-            source, target = (self.actors.predict_one(text, action) if self.actors
-                              else (None, None))
-            evidence = explain(self.classifier, text, action) if explain_ else None
-            out.append(make_prediction(p_action[i], p_severity[i], source, target, evidence))
+            evidence = explain(self.classifier, text, actions[i]) if explain_ else None
+            out.append(make_prediction(p_action[i], p_severity[i], *dyads[i], evidence))
         return out
 
     def predict(self, texts: str | Iterable[str], explain: bool = False

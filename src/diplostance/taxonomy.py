@@ -63,6 +63,9 @@ IGO_CODES: dict[str, str] = {
     "PIF": "Pacific Islands Forum",
     "CIS": "Commonwealth of Independent States",
     "CSTO": "Collective Security Treaty Organization",
+    "CE": "Council of Europe",
+    "ICC": "International Criminal Court",
+    "WHO": "World Health Organization",
 }
 """Short upper-case codes for intergovernmental organisations (actors that are not states)."""
 
