@@ -34,6 +34,11 @@ from .gazetteer import Mention, find_mentions
 from .taxonomy import IGO_CODES
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# A passive construction with an agent ("was expelled by", "were hit with sanctions by",
+# "saw its envoy expelled by"): in such a sentence the first actor is usually the target.
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|saw|sees|had|has|have)\b(?:\s+[\w'’-]+){0,4}?"
+    r"\s+[a-z]+(?:ed|en|wn|ut|ck)\b(?:\s+[\w'’-]+){0,3}?\s+by\b", re.IGNORECASE)
 _HEAD_CHARS = 300
 MAX_CANDIDATES = 6
 """Only the first actors mentioned are candidates: the dyad sits in the headline and lede."""
@@ -54,11 +59,13 @@ def candidate_features(text: str, action: str | None = None
     for m in mentions:
         by_code[m.code].append(m)
     order = sorted(by_code, key=lambda code: by_code[code][0].start)
-    title_end = text.find("\n")
-    title_end = title_end if title_end >= 0 else 0
+    title_end = text.find("\n")  # -1 when the article has no headline line
     lede_end = text.find(".", title_end + 1)
     lede_end = lede_end if lede_end >= 0 else len(text)
-    lede_order = [c for c in order if any(title_end < m.start < lede_end for m in by_code[c])]
+    lede_order = [c for c in order if any(title_end < m.start <= lede_end for m in by_code[c])]
+    title_order = [c for c in order if by_code[c][0].start < title_end]
+    voice = {"title": "passive" if _PASSIVE.search(text, 0, max(title_end, 0)) else "active",
+             "lede": "passive" if _PASSIVE.search(text, title_end + 1, lede_end) else "active"}
     codes, rows = [], []
     for rank, code in enumerate(order[:MAX_CANDIDATES]):
         ms = by_code[code]
@@ -73,6 +80,12 @@ def candidate_features(text: str, action: str | None = None
             f"lede_rank={lede_order.index(code) if code in lede_order else 'none'}": 1.0,
             "possessive": float(any(text[m.end:m.end + 2] in ("'s", "’s") for m in ms)),
         }
+        # Word order means different things in active and passive sentences.
+        lede_rank = lede_order.index(code) if code in lede_order else "none"
+        title_rank = title_order.index(code) if code in title_order else "none"
+        f[f"lede_rank={lede_rank}|{voice['lede']}"] = 1.0
+        f[f"title_rank={title_rank}|{voice['title']}"] = 1.0
+        f[f"rank={min(rank, 4)}|{voice['lede']}"] = 1.0
         if action:
             f[f"rank={min(rank, 4)}|{action}"] = 1.0
         for i, m in enumerate(ms[:3]):
@@ -105,7 +118,7 @@ class ActorModel:
         Minimum probability for a candidate to be reported; below it the role is None.
     """
 
-    def __init__(self, C: float = 1.0, threshold: float = 0.2) -> None:
+    def __init__(self, C: float = 1.0, threshold: float = 0.02) -> None:
         self.C = C
         self.threshold = threshold
 

@@ -42,7 +42,7 @@ SEVERITY_MASK = np.array(
 
 def build_head(kind: str = "logreg", C: float = 1.0, calibration: str | None = None,
                class_weight: str | None = "balanced", seed: int = 0,
-               calibration_folds: int = 3) -> BaseEstimator:
+               calibration_folds: int = 3, n_jobs: int | None = None) -> BaseEstimator:
     """One classification head: ``logreg`` or ``linear_svc``, optionally calibrated.
 
     ``calibration`` is ``temperature``, ``sigmoid`` or ``isotonic`` (cross-validated with
@@ -58,7 +58,7 @@ def build_head(kind: str = "logreg", C: float = 1.0, calibration: str | None = N
         raise ValueError(f"unknown classifier kind {kind!r}; use 'logreg' or 'linear_svc'")
     if calibration:
         head = CalibratedClassifierCV(head, method=calibration, cv=calibration_folds,
-                                      ensemble=False)
+                                      ensemble=False, n_jobs=n_jobs)
     return head
 
 

@@ -80,7 +80,8 @@ class Recipe:
                            seed=int(self.data.get("seed", self.seed)))
 
 
-def _head(options: dict[str, Any], seed: int, for_search: bool = False, **override: Any):
+def _head(options: dict[str, Any], seed: int, for_search: bool = False, n_jobs: int = 1,
+          **override: Any):
     opts = {**options, **override}
     calibration = opts.get("calibration") or None
     if calibration == "none" or (for_search and calibration == "temperature"):
@@ -88,7 +89,8 @@ def _head(options: dict[str, Any], seed: int, for_search: bool = False, **overri
         calibration = None
     return build_head(kind=opts.get("kind", "logreg"), C=float(opts.get("C", 1.0)),
                       calibration=calibration, class_weight=opts.get("class_weight", "balanced"),
-                      seed=seed, calibration_folds=int(opts.get("calibration_folds", 3)))
+                      seed=seed, calibration_folds=int(opts.get("calibration_folds", 3)),
+                      n_jobs=n_jobs)
 
 
 def _grid(section: dict[str, Any]) -> list[dict[str, Any]]:
@@ -181,7 +183,7 @@ def search(texts: list[str], y: np.ndarray, recipe: Recipe, n_jobs: int = 2,
 
 
 def fit_model(texts: list[str], records: list[dict[str, Any]], recipe: Recipe,
-              chosen: dict[str, Any] | None = None) -> StanceModel:
+              chosen: dict[str, Any] | None = None, n_jobs: int = 1) -> StanceModel:
     """Fit the classifier and the actor model with the recipe (and searched parameters)."""
     chosen = chosen or {"features": {}, "action_head": {}, "severity_head": {}}
     y = np.array([[r["action_type"], r["severity"]] for r in records], dtype=object)
@@ -189,12 +191,14 @@ def fit_model(texts: list[str], records: list[dict[str, Any]], recipe: Recipe,
     X, y_all = _with_views(texts, y, views, range(len(texts)))
     clf = StanceClassifier(
         features={**recipe.features, **chosen["features"]},
-        action_head=_head(recipe.action_head, recipe.seed, **chosen["action_head"]),
-        severity_head=_head(recipe.severity_head, recipe.seed, **chosen["severity_head"]),
+        action_head=_head(recipe.action_head, recipe.seed, n_jobs=n_jobs,
+                          **chosen["action_head"]),
+        severity_head=_head(recipe.severity_head, recipe.seed, n_jobs=n_jobs,
+                            **chosen["severity_head"]),
         constrain_severity=bool(recipe.raw.get("constrain_severity", True)),
     ).fit(X, y_all)
     actors = ActorModel(C=float(recipe.actors.get("C", 1.0)),
-                        threshold=float(recipe.actors.get("threshold", 0.2)))
+                        threshold=float(recipe.actors.get("threshold", 0.02)))
     actors.fit(texts, [r["source"] for r in records], [r["target"] for r in records],
                [r["action_type"] for r in records])
     return StanceModel(clf, actors)
@@ -246,7 +250,7 @@ def train(recipe: Recipe, data: str | Path | None = None, out: str | Path = "mod
         f"{chosen['action_head']} (CV macro-F1 {chosen['action_cv_macro_f1']:.3f}), severity "
         f"head {chosen['severity_head']} (CV macro-F1 {chosen['severity_cv_macro_f1']:.3f})")
 
-    model = fit_model(texts["train"], parts["train"], recipe, chosen)
+    model = fit_model(texts["train"], parts["train"], recipe, chosen, n_jobs=n_jobs)
     baseline = majority_severity([r["action_type"] for r in parts["train"]],
                                  [r["severity"] for r in parts["train"]])
     metrics: dict[str, Any] = {
