@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -52,16 +51,22 @@ def write_inputs(articles: list[dict], folder: Path, per_file: int = 500) -> Non
                 h.write(json.dumps(a) + "\n")
 
 
+_SCORE = ("import resource, sys\n"
+          "from diplostance.cli import main\n"
+          "code = main(sys.argv[1:])\n"
+          "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+          "sys.exit(code)\n")
+
+
 def run_score(inputs: Path, out: Path, model: str, extra: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `diplostance score` process tree."""
-    cmd = [sys.executable, "-m", "diplostance", "score", str(inputs), "-o", str(out),
+    """Wall seconds and peak RSS (MB) of the main `diplostance score` process."""
+    cmd = [sys.executable, "-c", _SCORE, "score", str(inputs), "-o", str(out),
            "--model", model, "--quiet", *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(cmd, check=True)
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    peak = [line for line in done.stderr.splitlines() if line.startswith("maxrss")]
+    return wall, int(peak[-1].split()[1]) / 1024 if peak else float("nan")
 
 
 def main() -> None:

@@ -110,9 +110,12 @@ def cmd_score(args: argparse.Namespace) -> int:
             _err("--resume needs -o OUT")
             return EXIT_USAGE
         skip = existing_ids(args.output, fmt)
-    model_source = load_model(args.model) if args.workers == 1 else args.model
-    if args.workers > 1:
-        load_model(args.model)  # fail fast, in this process, on a bad model folder
+    # Load here (a bad model folder fails before any input is read); forked workers share it.
+    import multiprocessing
+
+    loaded = load_model(args.model)
+    can_share = args.workers == 1 or "fork" in multiprocessing.get_all_start_methods()
+    model_source = loaded if can_share else args.model
     options = ReadOptions(text_field=args.text_field, id_field=args.id_field,
                           max_bytes=args.max_bytes)
     append = bool(args.resume and args.output and Path(args.output).exists()

@@ -23,6 +23,24 @@ from .prediction import Prediction, StanceModel
 from .readers import Article, ReadError, ReadOptions, read_all
 
 BATCH_SIZE = 256
+
+
+def _malloc_trim() -> None:
+    """Hand freed heap pages back to the system (glibc); a no-op elsewhere.
+
+    Scoring allocates and frees many differently sized arrays; without this, glibc keeps
+    the fragments and a long run's resident memory creeps up."""
+
+
+try:  # pragma: no cover - depends on the C library
+    import ctypes
+
+    _libc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+
+    def _malloc_trim() -> None:  # noqa: F811
+        _libc_trim(0)
+except (OSError, AttributeError):  # pragma: no cover
+    pass
 OUTPUT_FIELDS = ("id", "action_type", "action_probability", "top_actions", "severity",
                  "severity_probability", "quad_class", "cameo", "goldstein", "escalation",
                  "source", "target", "model_version")
@@ -71,7 +89,9 @@ def _score_batch(model: StanceModel, batch: list[Article], explain: bool) -> lis
 
 def _worker_task(task: tuple[list[Article | ReadError], bool]) -> list[Result]:
     items, explain = task
-    return _score_items(_WORKER_MODEL, items, explain)
+    results = _score_items(_WORKER_MODEL, items, explain)
+    _malloc_trim()
+    return results
 
 
 def _score_items(model: StanceModel | None, items: list[Article | ReadError], explain: bool
@@ -107,9 +127,10 @@ def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
     paths : iterable of str
         Files, folders (recursive), glob patterns, or ``-`` for standard input.
     model : StanceModel or path
-        A loaded model or a model folder (needed as a folder when ``workers > 1``).
+        A loaded model or a model folder.
     workers : int
-        Processes to score in; each loads the model once. Output order is unchanged.
+        Processes to score in (forked from this one where the platform allows, so they
+        share the loaded model; otherwise each loads it once). Output order is unchanged.
     explain : bool
         Add evidence (best sentence, top terms) to every prediction.
     skip_ids : set of str, optional
@@ -134,13 +155,23 @@ def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
         items = (i for i in items if not (isinstance(i, Article) and i.id in skip_ids))
     if workers <= 1:
         loaded = model if isinstance(model, StanceModel) else _load(model)
-        for batch in _batches(items, batch_size):
+        for n, batch in enumerate(_batches(items, batch_size), 1):
             yield from _score_items(loaded, batch, explain)
+            if n % 40 == 0:
+                _malloc_trim()
         return
-    if isinstance(model, StanceModel):
-        raise ValueError("workers > 1 needs the model folder, not a loaded model")
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(str(model),)) as pool:
+    global _WORKER_MODEL
+    if "fork" in multiprocessing.get_all_start_methods():
+        # Forked workers inherit the model loaded here: it is read from disk once, and the
+        # processes start at once instead of re-importing scikit-learn.
+        _WORKER_MODEL = model if isinstance(model, StanceModel) else _load(model)
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    elif isinstance(model, StanceModel):
+        raise ValueError("workers > 1 needs the model folder on this platform")
+    else:  # spawn: each worker loads the model once, in its initializer
+        pool = multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_init_worker, initargs=(str(model),))
+    with pool:
         tasks = ((batch, explain) for batch in _batches(items, batch_size))
         for results in pool.imap(_worker_task, tasks, chunksize=1):
             yield from results
