@@ -104,6 +104,7 @@ DEFAULT_FEATURES: dict[str, Any] = {
     "negation": True,
     "head_words": 45,
     "word_ngrams": (1, 2),
+    "body_ngrams": None,  # n-grams of the whole article; None: the same as word_ngrams
     "char_ngrams": (2, 5),
     "min_df": 2,
     "max_features": 60000,
@@ -120,7 +121,8 @@ def build_vectorizer(options: dict[str, Any] | None = None) -> Pipeline:
         raise ValueError(f"unknown feature option(s): {sorted(unknown)}")
     min_df = opts["min_df"]
     columns = [
-        ("body_words", TfidfVectorizer(ngram_range=tuple(opts["word_ngrams"]), min_df=min_df,
+        ("body_words", TfidfVectorizer(ngram_range=tuple(opts["body_ngrams"]
+                                                         or opts["word_ngrams"]), min_df=min_df,
                                        max_features=opts["max_features"], sublinear_tf=True,
                                        dtype=np.float32), 1),
         ("head_words", TfidfVectorizer(ngram_range=tuple(opts["word_ngrams"]), min_df=min_df,
