@@ -40,15 +40,20 @@ _PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|saw|sees|had|has|have)\b(?:\s+[\w'’-]+){0,4}?"
     r"\s+[a-z]+(?:ed|en|wn|ut|ck)\b(?:\s+[\w'’-]+){0,3}?\s+by\b", re.IGNORECASE)
 _HEAD_CHARS = 300
-MAX_CANDIDATES = 6
+MAX_CANDIDATES = 4
 """Only the first actors mentioned are candidates: the dyad sits in the headline and lede."""
 
 
+_PUNCT = ".,;:!?\"'()[]“”‘’«»—–-"
+
+
 def _context_words(text: str, mention: Mention, window: int = 3) -> tuple[list[str], list[str]]:
-    """Up to ``window`` lower-cased words before and after a mention."""
-    before = _WORD.findall(text[max(0, mention.start - 60):mention.start])[-window:]
-    after = _WORD.findall(text[mention.end:mention.end + 60])[:window]
-    return [w.lower() for w in before], [w.lower() for w in after]
+    """Up to ``window`` lower-cased words before and after a mention (punctuation dropped)."""
+    before = [w.strip(_PUNCT).lower() for w in text[max(0, mention.start - 60):mention.start]
+              .split()[-window:]]
+    after = [w.strip(_PUNCT).lower() for w in text[mention.end:mention.end + 60]
+             .split()[:window]]
+    return [w for w in before if w], [w for w in after if w]
 
 
 def candidate_features(text: str, action: str | None = None
@@ -88,7 +93,7 @@ def candidate_features(text: str, action: str | None = None
         f[f"rank={min(rank, 4)}|{voice['lede']}"] = 1.0
         if action:
             f[f"rank={min(rank, 4)}|{action}"] = 1.0
-        for i, m in enumerate(ms[:3]):
+        for i, m in enumerate(ms[:2]):
             weight = 1.0 if i == 0 else 0.5
             f[f"kind={m.kind}"] = f.get(f"kind={m.kind}", 0.0) + weight
             before, after = _context_words(text, m)

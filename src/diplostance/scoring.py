@@ -83,8 +83,8 @@ def _init_worker(model_dir: str) -> None:
 def _score_batch(model: StanceModel, batch: list[Article], explain: bool) -> list[Scored]:
     texts = [compose_article(a.title, a.text) for a in batch]
     preds = model.predict_batch(texts, explain_=explain)
-    return [Scored(a.id, p, a.path, a.line, model.version)
-            for a, p in zip(batch, preds, strict=True)]
+    version = model.version
+    return [Scored(a.id, p, a.path, a.line, version) for a, p in zip(batch, preds, strict=True)]
 
 
 def _worker_task(task: tuple[list[Article | ReadError], bool]) -> list[Result]:
