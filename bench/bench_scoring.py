@@ -51,10 +51,13 @@ def write_inputs(articles: list[dict], folder: Path, per_file: int = 500) -> Non
                 h.write(json.dumps(a) + "\n")
 
 
-_SCORE = ("import resource, sys\n"
+# Peak resident memory of the scoring process itself: VmHWM in /proc (reset by exec),
+# not ru_maxrss (which, on Linux, a child inherits from the forking parent).
+_SCORE = ("import sys\n"
           "from diplostance.cli import main\n"
           "code = main(sys.argv[1:])\n"
-          "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+          "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+          "print('maxrss', hwm[0].split()[1] if hwm else 'nan', file=sys.stderr)\n"
           "sys.exit(code)\n")
 
 
@@ -66,7 +69,7 @@ def run_score(inputs: Path, out: Path, model: str, extra: list[str]) -> tuple[fl
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - start
     peak = [line for line in done.stderr.splitlines() if line.startswith("maxrss")]
-    return wall, int(peak[-1].split()[1]) / 1024 if peak else float("nan")
+    return wall, float(peak[-1].split()[1]) / 1024 if peak else float("nan")
 
 
 def main() -> None:

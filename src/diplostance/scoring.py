@@ -24,23 +24,6 @@ from .readers import Article, ReadError, ReadOptions, read_all
 
 BATCH_SIZE = 256
 
-
-def _malloc_trim() -> None:
-    """Hand freed heap pages back to the system (glibc); a no-op elsewhere.
-
-    Scoring allocates and frees many differently sized arrays; without this, glibc keeps
-    the fragments and a long run's resident memory creeps up."""
-
-
-try:  # pragma: no cover - depends on the C library
-    import ctypes
-
-    _libc_trim = ctypes.CDLL("libc.so.6").malloc_trim
-
-    def _malloc_trim() -> None:  # noqa: F811
-        _libc_trim(0)
-except (OSError, AttributeError):  # pragma: no cover
-    pass
 OUTPUT_FIELDS = ("id", "action_type", "action_probability", "top_actions", "severity",
                  "severity_probability", "quad_class", "cameo", "goldstein", "escalation",
                  "source", "target", "model_version")
@@ -89,9 +72,7 @@ def _score_batch(model: StanceModel, batch: list[Article], explain: bool) -> lis
 
 def _worker_task(task: tuple[list[Article | ReadError], bool]) -> list[Result]:
     items, explain = task
-    results = _score_items(_WORKER_MODEL, items, explain)
-    _malloc_trim()
-    return results
+    return _score_items(_WORKER_MODEL, items, explain)
 
 
 def _score_items(model: StanceModel | None, items: list[Article | ReadError], explain: bool
@@ -155,10 +136,8 @@ def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
         items = (i for i in items if not (isinstance(i, Article) and i.id in skip_ids))
     if workers <= 1:
         loaded = model if isinstance(model, StanceModel) else _load(model)
-        for n, batch in enumerate(_batches(items, batch_size), 1):
+        for batch in _batches(items, batch_size):
             yield from _score_items(loaded, batch, explain)
-            if n % 40 == 0:
-                _malloc_trim()
         return
     global _WORKER_MODEL
     if "fork" in multiprocessing.get_all_start_methods():
