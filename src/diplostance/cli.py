@@ -94,7 +94,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from .persistence import load_model
     from .readers import ReadError, ReadOptions
-    from .scoring import RecordWriter, Scored, existing_ids, score_files
+    from .scoring import RecordWriter, Rendered, existing_ids, score_files
 
     if args.workers < 1:
         _err("--workers must be at least 1")
@@ -130,10 +130,12 @@ def cmd_score(args: argparse.Namespace) -> int:
         progress = tqdm(unit=" articles", file=sys.stderr)
     n_ok = n_err = 0
     start = time.perf_counter()
-    pending: list[dict] = []
+    pending: list = []
+    flush = writer.write_lines if fmt == "jsonl" else writer.write
     try:
         for result in score_files(args.paths, model_source, workers=args.workers,
-                                  explain=args.explain, skip_ids=skip, options=options):
+                                  explain=args.explain, skip_ids=skip, options=options,
+                                  render="jsonl" if fmt == "jsonl" else None):
             if isinstance(result, ReadError):
                 n_err += 1
                 if progress is not None:
@@ -141,17 +143,17 @@ def cmd_score(args: argparse.Namespace) -> int:
                 else:
                     _err(f"error: {result}")
                 continue
-            assert isinstance(result, Scored)
             n_ok += 1
-            pending.append(result.record(args.explain))
+            pending.append(result.line if isinstance(result, Rendered)
+                           else result.record(args.explain))
             if len(pending) >= 256:
-                writer.write(pending)
+                flush(pending)
                 pending = []
             if progress is not None:
                 progress.update(1)
-        writer.write(pending)
+        flush(pending)
     except KeyboardInterrupt:
-        writer.write(pending)
+        flush(pending)
         _err(f"interrupted after {n_ok} articles; rerun with --resume to continue")
         return 130
     finally:

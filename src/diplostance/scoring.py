@@ -51,7 +51,16 @@ class Scored:
         return out
 
 
-Result = Scored | ReadError
+@dataclass(frozen=True)
+class Rendered:
+    """A scored article already rendered as one JSON Lines record (``render="jsonl"``):
+    rendering in the worker processes keeps the parent's share of the work small."""
+
+    id: str
+    line: str
+
+
+Result = Scored | Rendered | ReadError
 
 _WORKER_MODEL: StanceModel | None = None
 
@@ -70,16 +79,21 @@ def _score_batch(model: StanceModel, batch: list[Article], explain: bool) -> lis
     return [Scored(a.id, p, a.path, a.line, version) for a, p in zip(batch, preds, strict=True)]
 
 
-def _worker_task(task: tuple[list[Article | ReadError], bool]) -> list[Result]:
-    items, explain = task
-    return _score_items(_WORKER_MODEL, items, explain)
+def _worker_task(task: tuple[list[Article | ReadError], bool, str | None]) -> list[Result]:
+    items, explain, render = task
+    return _score_items(_WORKER_MODEL, items, explain, render)
 
 
-def _score_items(model: StanceModel | None, items: list[Article | ReadError], explain: bool
-                 ) -> list[Result]:
+def _score_items(model: StanceModel | None, items: list[Article | ReadError], explain: bool,
+                 render: str | None = None) -> list[Result]:
     articles = [a for a in items if isinstance(a, Article)]
     scored = iter(_score_batch(model, articles, explain)) if articles else iter(())
-    return [next(scored) if isinstance(item, Article) else item for item in items]
+    results: list[Result] = [next(scored) if isinstance(item, Article) else item
+                             for item in items]
+    if render == "jsonl":
+        results = [Rendered(r.id, json.dumps(r.record(explain), ensure_ascii=False) + "\n")
+                   if isinstance(r, Scored) else r for r in results]
+    return results
 
 
 def _batches(items: Iterable[Article | ReadError], size: int
@@ -99,8 +113,8 @@ def _batches(items: Iterable[Article | ReadError], size: int
 
 def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
                 workers: int = 1, explain: bool = False, skip_ids: set[str] | None = None,
-                options: ReadOptions | None = None, batch_size: int = BATCH_SIZE
-                ) -> Iterator[Result]:
+                options: ReadOptions | None = None, batch_size: int = BATCH_SIZE,
+                render: str | None = None) -> Iterator[Result]:
     """Score every article in ``paths``; yields results and errors in input order.
 
     Parameters
@@ -116,6 +130,8 @@ def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
         Add evidence (best sentence, top terms) to every prediction.
     skip_ids : set of str, optional
         Ids to leave out (``--resume``).
+    render : {"jsonl"}, optional
+        Yield :class:`Rendered` JSON Lines records instead of :class:`Scored` objects.
 
     Examples
     --------
@@ -137,7 +153,7 @@ def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
     if workers <= 1:
         loaded = model if isinstance(model, StanceModel) else _load(model)
         for batch in _batches(items, batch_size):
-            yield from _score_items(loaded, batch, explain)
+            yield from _score_items(loaded, batch, explain, render)
         return
     global _WORKER_MODEL
     if "fork" in multiprocessing.get_all_start_methods():
@@ -151,7 +167,7 @@ def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
         pool = multiprocessing.get_context("spawn").Pool(
             workers, initializer=_init_worker, initargs=(str(model),))
     with pool:
-        tasks = ((batch, explain) for batch in _batches(items, batch_size))
+        tasks = ((batch, explain, render) for batch in _batches(items, batch_size))
         for results in pool.imap(_worker_task, tasks, chunksize=1):
             yield from results
 
@@ -182,6 +198,12 @@ class RecordWriter:
         self.stream, self.fmt, self.explain = stream, fmt, explain
         self.fields = OUTPUT_FIELDS + (("evidence",) if explain else ())
         self.header = header and fmt == "csv"
+
+    def write_lines(self, lines: list[str]) -> None:
+        """Write already rendered JSON Lines records (see :class:`Rendered`)."""
+        if lines:
+            self.stream.write("".join(lines))
+            self.stream.flush()
 
     def write(self, records: list[dict[str, Any]]) -> None:
         if not records:
