@@ -33,7 +33,6 @@ from sklearn.linear_model import LogisticRegression
 from .gazetteer import Mention, find_mentions
 from .taxonomy import IGO_CODES
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # A passive construction with an agent ("was expelled by", "were hit with sanctions by",
 # "saw its envoy expelled by"): in such a sentence the first actor is usually the target.
 _PASSIVE = re.compile(

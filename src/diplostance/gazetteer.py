@@ -31,12 +31,8 @@ _SPAN = re.compile(
     r"(?:[A-Z][\w'’.\-]*|U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
     r"(?:[ \t]+(?:(?:of|and|the|es|de|la|al)[ \t]+)*(?:[A-Z]|d['’][A-Z])[\w'’.\-]*)*"
 )
-_TRAILING = re.compile(r"(?:'s|’s|'|’)?\.?$")
-
-
 def _strip_trailing(surface: str) -> str:
-    """Drop a final full stop and a possessive ("Peru's." -> "Peru"): :data:`_TRAILING`
-    without the regular-expression call, which the mention search makes very often."""
+    """Drop a final full stop and a possessive: "Peru's." -> "Peru", "U.S." -> "U.S"."""
     if surface.endswith("."):
         surface = surface[:-1]
     if surface.endswith(("'s", "’s")):
@@ -119,7 +115,7 @@ def load_gazetteer() -> Gazetteer:
         for capital in filter(None, capitals.split("|")):
             _add(entries, capital, code, "capital")
     max_tokens = max(len(_SPLIT.split(key)) for key in entries)
-    firsts = {_TRAILING.sub("", key.split()[0]) for key in entries}
+    firsts = {_strip_trailing(key.split()[0]) for key in entries}
     # Surface variants ("Peru's", "Peru.", "Peru'") so the filter needs no regex.
     first_words = frozenset(w + suffix for w in firsts for suffix in ("", "'s", "’s", ".", "'",
                                                                        "’", "'s.", "’s."))
