@@ -154,13 +154,21 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                          if vec not in ("drop", "passthrough")]
         self.prepare_ = prepare
 
+    _DERIVED = ("head_forms_", "columns_", "prepare_")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The fast path is derived from the fitted heads: rebuilt after loading, not saved
+        # (it would store a second, dense copy of the coefficients).
+        state = super().__getstate__()
+        return {k: v for k, v in state.items() if k not in self._DERIVED}
+
     def transform(self, X: Any):
         """The feature matrix of ``X`` (the vectorizer pipeline, without its per-call checks;
         identical to ``vectorizer_.transform``)."""
         check_is_fitted(self, "vectorizer_")
         from scipy import sparse
 
-        if not hasattr(self, "columns_"):  # a model pickled before the fast path existed
+        if not hasattr(self, "columns_"):  # freshly loaded: rebuild the fast path
             self._compile()
         prepared = self.prepare_.transform(list(X))
         blocks = []
@@ -171,7 +179,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def proba_from_features(self, Z) -> tuple[np.ndarray, np.ndarray]:
         """Action and severity probabilities (taxonomy order) from a feature matrix."""
-        action_form, severity_form = getattr(self, "head_forms_", (None, None))
+        if not hasattr(self, "head_forms_"):
+            self._compile()
+        action_form, severity_form = self.head_forms_
         p_action = _reindex(_head_proba(self.action_head_, action_form, Z),
                             self.action_head_.classes_, ACTION_TYPES)
         p_sev_text = _reindex(_head_proba(self.severity_head_, severity_form, Z),
