@@ -74,6 +74,8 @@ def candidate_features(text: str, action: str | None = None
     for rank, code in enumerate(order[:MAX_CANDIDATES]):
         ms = by_code[code]
         first = ms[0]
+        lede_rank = lede_order.index(code) if code in lede_order else "none"
+        title_rank = title_order.index(code) if code in title_order else "none"
         f: dict[str, float] = {
             "bias": 1.0,
             f"rank={min(rank, 4)}": 1.0,
@@ -81,12 +83,10 @@ def candidate_features(text: str, action: str | None = None
             "head": float(first.start < _HEAD_CHARS),
             "title": float(first.start < title_end),
             "organisation": float(code in IGO_CODES),
-            f"lede_rank={lede_order.index(code) if code in lede_order else 'none'}": 1.0,
+            f"lede_rank={lede_rank}": 1.0,
             "possessive": float(any(text[m.end:m.end + 2] in ("'s", "’s") for m in ms)),
         }
         # Word order means different things in active and passive sentences.
-        lede_rank = lede_order.index(code) if code in lede_order else "none"
-        title_rank = title_order.index(code) if code in title_order else "none"
         f[f"lede_rank={lede_rank}|{voice['lede']}"] = 1.0
         f[f"title_rank={title_rank}|{voice['title']}"] = 1.0
         f[f"rank={min(rank, 4)}|{voice['lede']}"] = 1.0

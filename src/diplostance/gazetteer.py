@@ -31,6 +31,10 @@ _SPAN = re.compile(
     r"(?:[A-Z][\w'’.\-]*|U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
     r"(?:[ \t]+(?:(?:of|and|the|es|de|la|al)[ \t]+)*(?:[A-Z]|d['’][A-Z])[\w'’.\-]*)*"
 )
+_SPLIT = re.compile(r"[ \t]+")
+_WORD_END = re.compile(r"[^ \t]+")
+
+
 def _strip_trailing(surface: str) -> str:
     """Drop a final full stop and a possessive: "Peru's." -> "Peru", "U.S." -> "U.S"."""
     if surface.endswith("."):
@@ -40,8 +44,6 @@ def _strip_trailing(surface: str) -> str:
     if surface.endswith(("'", "’")):
         return surface[:-1]
     return surface
-_SPLIT = re.compile(r"[ \t]+")
-_WORD_END = re.compile(r"[^ \t]+")
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,7 @@ class Gazetteer:
     regions: dict[str, str]  # code -> region
     names: dict[str, str]  # code -> display name
     max_tokens: int
-    first_words: frozenset[str]  # first word of every surface form (a quick filter)
-    starts: re.Pattern[str]  # finds those first words in text (a compiled trie)
+    starts: re.Pattern[str]  # finds the first word of any surface form (a compiled trie)
 
     def region(self, code: str | None) -> str | None:
         """Region of an actor code (``"Organisation"`` for IGOs), or None when unknown."""
@@ -116,12 +117,9 @@ def load_gazetteer() -> Gazetteer:
             _add(entries, capital, code, "capital")
     max_tokens = max(len(_SPLIT.split(key)) for key in entries)
     firsts = {_strip_trailing(key.split()[0]) for key in entries}
-    # Surface variants ("Peru's", "Peru.", "Peru'") so the filter needs no regex.
-    first_words = frozenset(w + suffix for w in firsts for suffix in ("", "'s", "’s", ".", "'",
-                                                                       "’", "'s.", "’s."))
     starts = re.compile(r"(?<![\w'’.\-])(?:" + _trie_pattern(sorted(firsts)) + r")(?![\w\-])")
     return Gazetteer(entries=entries, regions=regions, names=names, max_tokens=max_tokens,
-                     first_words=first_words, starts=starts)
+                     starts=starts)
 
 
 def _trie_pattern(words: list[str]) -> str:

@@ -23,7 +23,6 @@ from .prediction import Prediction, StanceModel
 from .readers import Article, ReadError, ReadOptions, read_all
 
 BATCH_SIZE = 256
-
 OUTPUT_FIELDS = ("id", "action_type", "action_probability", "top_actions", "severity",
                  "severity_probability", "quad_class", "cameo", "goldstein", "escalation",
                  "source", "target", "model_version")
@@ -62,6 +61,11 @@ class Rendered:
 
 Result = Scored | Rendered | ReadError
 
+
+def jsonl_line(record: dict[str, Any]) -> str:
+    """One output record as a JSON Lines line (UTF-8 kept as is, newline included)."""
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
 _WORKER_MODEL: StanceModel | None = None
 
 
@@ -91,8 +95,8 @@ def _score_items(model: StanceModel | None, items: list[Article | ReadError], ex
     results: list[Result] = [next(scored) if isinstance(item, Article) else item
                              for item in items]
     if render == "jsonl":
-        results = [Rendered(r.id, json.dumps(r.record(explain), ensure_ascii=False) + "\n")
-                   if isinstance(r, Scored) else r for r in results]
+        results = [Rendered(r.id, jsonl_line(r.record(explain))) if isinstance(r, Scored)
+                   else r for r in results]
     return results
 
 
@@ -209,7 +213,7 @@ class RecordWriter:
         if not records:
             return
         if self.fmt == "jsonl":
-            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            text = "".join(jsonl_line(r) for r in records)
         else:
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=self.fields, extrasaction="ignore",

@@ -8,6 +8,7 @@ test split is read once, for the final report.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import platform
@@ -57,6 +58,9 @@ class Recipe:
         bad = set(raw.get("features", {})) - set(DEFAULT_FEATURES)
         if bad:
             raise ValueError(f"{name}: unknown feature option(s) {sorted(bad)}")
+        bad = set(raw.get("actors", {})) - set(inspect.signature(ActorModel).parameters)
+        if bad:
+            raise ValueError(f"{name}: unknown actors option(s) {sorted(bad)}")
         return cls(data=raw.get("data", {}), features=raw.get("features", {}),
                    action_head=raw.get("action_head", {}),
                    severity_head=raw.get("severity_head", {}), actors=raw.get("actors", {}),
@@ -197,8 +201,7 @@ def fit_model(texts: list[str], records: list[dict[str, Any]], recipe: Recipe,
                             **chosen["severity_head"]),
         constrain_severity=bool(recipe.raw.get("constrain_severity", True)),
     ).fit(X, y_all)
-    actors = ActorModel(C=float(recipe.actors.get("C", 1.0)),
-                        threshold=float(recipe.actors.get("threshold", 0.02)))
+    actors = ActorModel(**{key: float(value) for key, value in recipe.actors.items()})
     actors.fit(texts, [r["source"] for r in records], [r["target"] for r in records],
                [r["action_type"] for r in records])
     return StanceModel(clf, actors)
