@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scoring.py $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 
 corpus-stats: $(STAMP)
 	$(BIN)/diplostance corpus-stats --data $(or $(DATA),data)

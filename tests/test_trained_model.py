@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from diplostance import ModelLoadError, load_model
+from diplostance.word_vectors import load_word_vectors
 
 from .conftest import MODEL_DIR
 
@@ -54,6 +55,18 @@ def test_real_model_round_trips_and_refuses_tampering(real_model, tmp_path):
     data[len(data) // 2] ^= 0xFF
     (copy / "diplostance.joblib").write_bytes(bytes(data))
     with pytest.raises(ModelLoadError, match="tampered or truncated"):
+        load_model(copy)
+
+
+def test_real_model_refuses_other_word_vectors(real_model, tmp_path):
+    """A model trained with another vectors file is refused before unpickling."""
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, copy)
+    meta = json.loads((copy / "metadata.json").read_text())
+    assert meta["word_vectors_sha256"] == load_word_vectors().sha256
+    meta["word_vectors_sha256"] = "0" * 64
+    (copy / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelLoadError, match="other word vectors.*run make train"):
         load_model(copy)
 
 

@@ -3,7 +3,8 @@
 The vectorizer is a scikit-learn ``Pipeline``: :class:`ArticlePreparer` rewrites each
 article into a (head, body) pair, then a ``ColumnTransformer`` of TF-IDF vectorizers reads
 word n-grams of the whole article and word and character n-grams of its head (headline and
-lede, where the primary action sits).
+lede, where the primary action sits), and, optionally, the mean word vector of the head
+(:mod:`diplostance.word_vectors`).
 
 Examples
 --------
@@ -27,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from .gazetteer import mask_actors
+from .word_vectors import WordVectorMean
 
 # A negation cue and the words it governs (up to three, stopping at punctuation).
 _NEGATION = re.compile(
@@ -110,6 +112,7 @@ DEFAULT_FEATURES: dict[str, Any] = {
     "max_features": 60000,
     "head_weight": 1.0,
     "char_weight": 1.0,
+    "vector_weight": 0.0,  # mean word vector of the head (see word_vectors.py); 0: off
 }
 
 
@@ -134,6 +137,9 @@ def build_vectorizer(options: dict[str, Any] | None = None) -> Pipeline:
             analyzer="char_wb", ngram_range=tuple(opts["char_ngrams"]), min_df=min_df,
             max_features=opts["max_features"], sublinear_tf=True, dtype=np.float32), 0))
         weights["head_chars"] = opts["char_weight"]
+    if opts["vector_weight"] > 0:
+        columns.append(("head_vector", WordVectorMean(), 0))
+        weights["head_vector"] = opts["vector_weight"]
     return Pipeline([
         ("prepare", ArticlePreparer(opts["mask"], opts["negation"], opts["head_words"])),
         ("tfidf", ColumnTransformer(columns, transformer_weights=weights)),

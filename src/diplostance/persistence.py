@@ -22,6 +22,7 @@ import sklearn
 
 from .prediction import StanceModel
 from .taxonomy import TAXONOMY_VERSION
+from .word_vectors import WordVectorMean, load_word_vectors
 
 MODEL_FILE = "diplostance.joblib"
 METADATA_FILE = "metadata.json"
@@ -70,9 +71,19 @@ def save_model(model: StanceModel, directory: str | Path,
                  "model_file": MODEL_FILE, "model_sha256": file_sha256(path),
                  "model_bytes": path.stat().st_size})
     meta.setdefault("versions", {})["scikit-learn"] = sklearn.__version__
+    vectors = _word_vectors_sha256(model)
+    if vectors:
+        meta["word_vectors_sha256"] = vectors
     atomic_write_text(directory / METADATA_FILE, json.dumps(meta, indent=2, sort_keys=True))
     model.metadata = meta
     return meta
+
+
+def _word_vectors_sha256(model: StanceModel) -> str | None:
+    """sha256 of the word vectors the model was trained with; None if it reads none."""
+    columns = model.classifier.vectorizer_.steps[-1][1].transformers_
+    return next((t.vectors_sha256_ for _, t, _ in columns if isinstance(t, WordVectorMean)),
+                None)
 
 
 def read_metadata(directory: str | Path) -> dict[str, Any]:
@@ -92,7 +103,7 @@ def load_model(path: str | Path = "model") -> StanceModel:
 
     Raises :class:`ModelLoadError` if the folder has no model, the file's sha256 differs
     from ``metadata.json`` (tampered or truncated), or it was trained with another
-    scikit-learn or taxonomy version.
+    scikit-learn or taxonomy version, or with other word vectors than the installed ones.
     """
     path = Path(path)
     directory = path.parent if path.is_file() else path
@@ -107,6 +118,11 @@ def load_model(path: str | Path = "model") -> StanceModel:
     if meta.get("taxonomy_version") != TAXONOMY_VERSION:
         raise ModelLoadError(f"{model_path}: built for taxonomy {meta.get('taxonomy_version')}, "
                              f"this is {TAXONOMY_VERSION}: run make train")
+    vectors = meta.get("word_vectors_sha256")
+    if vectors and vectors != load_word_vectors().sha256:
+        raise ModelLoadError(f"{model_path}: trained with other word vectors (sha256 "
+                             f"{vectors[:16]}...) than this diplostance's word_vectors.npz "
+                             f"({load_word_vectors().sha256[:16]}...): run make train")
     actual = file_sha256(model_path)
     if actual != meta.get("model_sha256"):
         raise ModelLoadError(f"{model_path}: sha256 {actual[:16]}... does not match "

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .taxonomy import ACTION_TYPES, SEVERITIES, TAXONOMY_VERSION
+from .word_vectors import load_word_vectors
 
 
 def plot_confusion(matrix: list[list[int]], labels: tuple[str, ...], path: Path,
@@ -90,6 +91,7 @@ def model_card(metrics: dict[str, Any], meta: dict[str, Any],
         f"{metrics['search']['severity_head']}. Trained in {meta['training_seconds']} s; "
         f"file {meta['model_bytes'] / 1e6:.1f} MB, sha256 `{meta['model_sha256'][:16]}...`.",
         "",
+        *_features_paragraph(meta),
         "## Results on the test split",
         "",
         f"{test['n']} articles.",
@@ -176,6 +178,20 @@ def model_card(metrics: dict[str, Any], meta: dict[str, Any],
         "",
     ]
     return "\n".join(lines)
+
+
+def _features_paragraph(meta: dict[str, Any]) -> list[str]:
+    """What the recipe says about its features, and where the word vectors come from."""
+    recipe = meta.get("recipe") or {}
+    lines = [f"Recipe: {recipe['description']}", ""] if recipe.get("description") else []
+    weight = {**recipe.get("features", {}), **meta.get("chosen", {}).get("features", {})}.get(
+        "vector_weight", 0)
+    if weight:
+        vectors = load_word_vectors()
+        lines += [f"Word vectors ({len(vectors.words)} words x {vectors.dims}, packaged with "
+                  f"diplostance): {vectors.source}. No encoder runs at training or prediction "
+                  "time.", ""]
+    return lines
 
 
 def write_report(out: Path, metrics: dict[str, Any], meta: dict[str, Any],
