@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from diplostance.actors import ActorModel, first_two_baseline
+from diplostance.actors import _PASSIVE, ActorModel, first_two_baseline
 from diplostance.evidence import split_sentences
 from diplostance.gazetteer import find_mentions, load_gazetteer, mask_actors
 
@@ -104,3 +104,15 @@ def test_evidence_points_at_the_action_sentence(real_model):
     assert p.action_type == "expel_diplomats"
     assert p.evidence.sentence.startswith("Ghana expelled three Nigerian diplomats")
     assert any("expel" in term for term, _ in p.evidence.terms)
+
+
+@pytest.mark.parametrize("text, passive", [
+    ("Mexico saw its ambassador expelled by Peru on Tuesday.", True),
+    ("Mexico was hit with new tariffs by Peru.", True),
+    ("Aid to Haiti was cut off by Canada last week.", True),
+    ("Two Chilean sailors were freed by Bolivia.", True),
+    ("Peru recalled its ambassador to Mexico.", False),
+    ("Mexico said it would meet Peru by Friday.", False),
+])
+def test_passive_voice_with_an_agent_is_recognised(text, passive):
+    assert bool(_PASSIVE.search(text)) is passive

@@ -37,7 +37,8 @@ from .taxonomy import IGO_CODES
 # "saw its envoy expelled by"): in such a sentence the first actor is usually the target.
 _PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|saw|sees|had|has|have)\b(?:\s+[\w'’-]+){0,4}?"
-    r"\s+[a-z]+(?:ed|en|wn|ut|ck)\b(?:\s+[\w'’-]+){0,3}?\s+by\b", re.IGNORECASE)
+    r"\s+(?:[a-z]+(?:ed|en|wn|ut|ck)|hit|set|sent|held|kept|left|led|made|paid|shot|told|"
+    r"caught|brought|sold|met|shut|put)\b(?:\s+[\w'’-]+){0,3}?\s+by\b", re.IGNORECASE)
 _HEAD_CHARS = 300
 MAX_CANDIDATES = 4
 """Only the first actors mentioned are candidates: the dyad sits in the headline and lede."""
