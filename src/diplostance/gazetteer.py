@@ -125,12 +125,12 @@ def load_gazetteer() -> Gazetteer:
     # No look-behind in front: a pattern that starts with a literal lets the engine skip
     # ahead to candidate first letters (three times faster); find_mentions checks the
     # character before each match instead (see _JOINS).
-    starts = re.compile(r"(?:" + _trie_pattern(sorted(firsts)) + r")(?![\w\-])")
+    starts = re.compile(r"(?:" + trie_pattern(sorted(firsts)) + r")(?![\w\-])")
     return Gazetteer(entries=entries, regions=regions, names=names, max_tokens=max_tokens,
                      starts=starts)
 
 
-def _trie_pattern(words: list[str]) -> str:
+def trie_pattern(words: list[str]) -> str:
     """A regular expression matching any of ``words``, factored as a trie so that the
     engine rejects most positions at the first character."""
     trie: dict = {}
