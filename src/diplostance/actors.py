@@ -61,13 +61,14 @@ def candidate_features(text: str, action: str | None = None
     """Candidate actor codes of an article and one feature dict for each."""
     mentions = find_mentions(text)
     by_code: dict[str, list[Mention]] = defaultdict(list)
-    for m in mentions:
+    for m in mentions:  # in text order, so the codes come in order of first mention
         by_code[m.code].append(m)
-    order = sorted(by_code, key=lambda code: by_code[code][0].start)
+    order = list(by_code)
     title_end = text.find("\n")  # -1 when the article has no headline line
     lede_end = text.find(".", title_end + 1)
     lede_end = lede_end if lede_end >= 0 else len(text)
-    lede_order = [c for c in order if any(title_end < m.start <= lede_end for m in by_code[c])]
+    in_lede = {m.code for m in mentions if title_end < m.start <= lede_end}
+    lede_order = [c for c in order if c in in_lede]
     title_order = [c for c in order if by_code[c][0].start < title_end]
     voice = {"title": "passive" if _PASSIVE.search(text, 0, max(title_end, 0)) else "active",
              "lede": "passive" if _PASSIVE.search(text, title_end + 1, lede_end) else "active"}

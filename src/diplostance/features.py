@@ -19,24 +19,31 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
-from .gazetteer import mask_actors
+from .gazetteer import mask_actors, trie_pattern
 from .word_vectors import WordVectorMean
 
-# A negation cue and the words it governs (up to three, stopping at punctuation).
-_NEGATION = re.compile(
-    r"\b(not|never|no|n't|without|denied|denies|deny|refused to|declined to|ruled out|"
-    r"stopped short of|stops short of|short of|refrained from|avoided|instead of|rather than|"
-    r"did not|does not|will not|would not|won't|has not|have not|had not)"
-    r"((?:\s+[a-z][\w'-]*){1,3})",
-)  # applied to lower-cased text: case-insensitive matching costs three times as much
+NEGATION_CUES = (
+    "not", "never", "no", "n't", "without", "denied", "denies", "deny", "refused to",
+    "declined to", "ruled out", "stopped short of", "stops short of", "short of",
+    "refrained from", "avoided", "instead of", "rather than", "did not", "does not", "will not",
+    "would not", "won't", "has not", "have not", "had not")
+# A negation cue and the words it governs (up to three, stopping at punctuation). Applied to
+# lower-cased text: case-insensitive matching costs three times as much. The cues are
+# factored as a trie (a fifth faster than an alternation); as no cue is a prefix of another
+# but "no" of "not", which both forms try longest first, the matches are the same.
+_NEGATION = re.compile(r"\b(" + trie_pattern(sorted(NEGATION_CUES)) + r")"
+                       r"((?:\s+[a-z][\w'-]*){1,3})")
 _FUNCTION_WORDS = frozenset(
     "a an the its their his her to of any all be with from and or but in on for by that it "
     "this at as".split())
@@ -62,6 +69,34 @@ def prepare_article(text: str, mask: bool = True, negation: bool = True) -> str:
 def head_of(text: str, n_words: int) -> str:
     """The first ``n_words`` words: the headline and lede of a composed article."""
     return " ".join(text.split(None, n_words)[:n_words])
+
+
+def tfidf_transform(vectorizer: TfidfVectorizer, docs: Sequence[str]) -> Any:
+    """``vectorizer.transform(docs)`` for a fitted vectorizer, with the same result but
+    the term counting done in C: scikit-learn's analyzer reads each document, ``map``
+    looks the terms up in the vocabulary and scipy sums the counts (scikit-learn counts
+    term by term in a Python loop, which costs more than the tokenizing).
+    """
+    tfidf = getattr(vectorizer, "_tfidf", None)  # the fitted TfidfTransformer
+    if tfidf is None:  # another scikit-learn layout: the plain way
+        return vectorizer.transform(docs)
+    analyze = vectorizer.build_analyzer()
+    lookup = vectorizer.vocabulary_.get
+    terms: list[int] = []
+    ends = [0]
+    for doc in docs:
+        terms.extend(map(lookup, analyze(doc), repeat(-1)))  # -1: not in the vocabulary
+        ends.append(len(terms))
+    columns = np.array(terms, dtype=np.int32)
+    rows = np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(ends))
+    known = columns >= 0
+    counts = sparse.csr_matrix(  # duplicates (repeated terms) are summed, indices sorted
+        (np.ones(int(known.sum()), dtype=vectorizer.dtype), (rows[known], columns[known])),
+        shape=(len(docs), len(vectorizer.vocabulary_)))
+    counts.sum_duplicates()
+    if vectorizer.binary:
+        counts.data.fill(1)
+    return tfidf.transform(counts, copy=False)
 
 
 class ArticlePreparer(TransformerMixin, BaseEstimator):

@@ -30,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from .features import build_vectorizer
+from .features import build_vectorizer, tfidf_transform
 from .taxonomy import ACTION_TYPES, SEVERITIES, allowed_severities
 
 SEVERITY_MASK = np.array(
@@ -173,7 +173,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         prepared = self.prepare_.transform(list(X))
         blocks = []
         for vec, column, weight in self.columns_:
-            block = vec.transform(prepared[:, column])
+            block = tfidf_transform(vec, prepared[:, column])
             blocks.append(block * weight if weight != 1.0 else block)
         return sparse.hstack(blocks, format="csr")
 

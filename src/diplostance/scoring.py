@@ -9,11 +9,13 @@ the batches are scored in a process pool whose processes each load the model onc
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -100,6 +102,20 @@ def _score_items(model: StanceModel | None, items: list[Article | ReadError], ex
     return results
 
 
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep the objects alive now (the model, the imported modules) out of the garbage
+    collector's scans while scoring: full collections do not walk them again, and forked
+    workers do not write to, and so copy, the pages they share with the parent."""
+    frozen_before = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
 def _batches(items: Iterable[Article | ReadError], size: int
              ) -> Iterator[list[Article | ReadError]]:
     batch: list[Article | ReadError] = []
@@ -156,21 +172,23 @@ def score_files(paths: Iterable[str], model: StanceModel | str | Path = "model",
         items = (i for i in items if not (isinstance(i, Article) and i.id in skip_ids))
     if workers <= 1:
         loaded = model if isinstance(model, StanceModel) else _load(model)
-        for batch in _batches(items, batch_size):
-            yield from _score_items(loaded, batch, explain, render)
+        with _frozen_heap():
+            for batch in _batches(items, batch_size):
+                yield from _score_items(loaded, batch, explain, render)
         return
     global _WORKER_MODEL
     if "fork" in multiprocessing.get_all_start_methods():
         # Forked workers inherit the model loaded here: it is read from disk once, and the
         # processes start at once instead of re-importing scikit-learn.
         _WORKER_MODEL = model if isinstance(model, StanceModel) else _load(model)
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        context = multiprocessing.get_context("fork")
+        initializer, initargs = None, ()
     elif isinstance(model, StanceModel):
         raise ValueError("workers > 1 needs the model folder on this platform")
     else:  # spawn: each worker loads the model once, in its initializer
-        pool = multiprocessing.get_context("spawn").Pool(
-            workers, initializer=_init_worker, initargs=(str(model),))
-    with pool:
+        context = multiprocessing.get_context("spawn")
+        initializer, initargs = _init_worker, (str(model),)
+    with _frozen_heap(), context.Pool(workers, initializer, initargs) as pool:
         tasks = ((batch, explain, render) for batch in _batches(items, batch_size))
         for results in pool.imap(_worker_task, tasks, chunksize=1):
             yield from results
