@@ -7,8 +7,8 @@ import pickle
 import numpy as np
 import pytest
 
-from diplostance.features import build_vectorizer
-from diplostance.word_vectors import WordVectorMean, load_word_vectors
+from diplostance.features import WordVectorMean, build_vectorizer
+from diplostance.word_vectors import load_word_vectors
 
 
 @pytest.fixture(scope="module")

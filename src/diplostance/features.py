@@ -29,9 +29,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import normalize
 
 from .gazetteer import mask_actors, trie_pattern
-from .word_vectors import WordVectorMean
+from .word_vectors import TOKEN_PATTERN as VECTOR_TOKENS
+from .word_vectors import load_word_vectors, vectors32
 
 NEGATION_CUES = (
     "not", "never", "no", "n't", "without", "denied", "denies", "deny", "refused to",
@@ -78,7 +80,7 @@ def tfidf_transform(vectorizer: TfidfVectorizer, docs: Sequence[str]) -> Any:
     term by term in a Python loop, which costs more than the tokenizing).
     """
     tfidf = getattr(vectorizer, "_tfidf", None)  # the fitted TfidfTransformer
-    if tfidf is None:  # another scikit-learn layout: the plain way
+    if not isinstance(vectorizer, TfidfVectorizer) or tfidf is None:  # the plain way
         return vectorizer.transform(docs)
     analyze = vectorizer.build_analyzer()
     lookup = vectorizer.vocabulary_.get
@@ -128,6 +130,59 @@ class ArticlePreparer(TransformerMixin, BaseEstimator):
             out[i, 0] = head_of(prepared, self.head_words)
             out[i, 1] = prepared
         return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class WordVectorMean(TransformerMixin, BaseEstimator):
+    """IDF-weighted, L2-normalised mean of the packaged word vectors
+    (:mod:`diplostance.word_vectors`) of each text.
+
+    ``fit`` learns the IDF weights from the training texts (words they lack get the
+    largest weight). A saved model keeps only those weights and the sha256 of the vectors
+    file: the vectors themselves are read from the package, and a model trained with
+    other vectors is refused (see :func:`diplostance.persistence.load_model`). The output
+    is a sparse matrix (dense content) so that it stacks with TF-IDF blocks.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> WordVectorMean:
+        vectors = load_word_vectors()
+        self.vectors_sha256_ = vectors.sha256
+        self.idf_ = self._new_vectorizer().fit(list(X)).idf_.astype(np.float32)
+        self.n_features_in_ = 1
+        return self
+
+    def _new_vectorizer(self) -> TfidfVectorizer:
+        return TfidfVectorizer(vocabulary=load_word_vectors().index,
+                               token_pattern=VECTOR_TOKENS, sublinear_tf=True, norm=None,
+                               dtype=np.float32)
+
+    def _weights(self) -> TfidfVectorizer:
+        # Rebuilt once per process from the packaged vocabulary and the learnt IDF.
+        if getattr(self, "_weights_", None) is None:
+            if load_word_vectors().sha256 != self.vectors_sha256_:
+                raise ValueError("this model was trained with other word vectors than the "
+                                 "installed diplostance's: run make train")
+            weights = self._new_vectorizer().fit([""])
+            weights.idf_ = self.idf_
+            self._weights_ = weights
+        return self._weights_
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        weights = tfidf_transform(self._weights(), list(X))
+        return sparse.csr_matrix(normalize(np.asarray(weights @ vectors32())))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_weights_", None)
+        return state
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array([f"vector{i}" for i in range(load_word_vectors().dims)], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

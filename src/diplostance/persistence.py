@@ -20,9 +20,10 @@ from typing import Any
 import joblib
 import sklearn
 
+from .features import WordVectorMean
 from .prediction import StanceModel
 from .taxonomy import TAXONOMY_VERSION
-from .word_vectors import WordVectorMean, load_word_vectors
+from .word_vectors import load_word_vectors
 
 MODEL_FILE = "diplostance.joblib"
 METADATA_FILE = "metadata.json"
