@@ -72,3 +72,23 @@ def test_vectorizer_adds_the_head_vector_block():
     with_vec = build_vectorizer({"min_df": 1, "char_weight": 0,
                                  "vector_weight": 1.0}).fit_transform(texts)
     assert with_vec.shape[1] == without.shape[1] + load_word_vectors().dims
+
+
+def test_predicate_is_the_words_after_the_first_actor():
+    from diplostance.features import ArticlePreparer, predicate_of
+
+    text = "ctry says ctry improved ties\n\nofficials in ctry said more. later words"
+    assert predicate_of(text) == "says ctry improved ties said more"
+    assert predicate_of("no actor here at all today", 3) == "no actor here"
+    prepared = ArticlePreparer(predicate_words=4).transform(["Chile has improved relations "
+                                                             "with Bolivia."])
+    assert prepared[0, 2] == "has improved relations with"
+    assert ArticlePreparer().transform(["Chile has improved relations."])[0, 2] == ""
+
+
+def test_vectorizer_adds_the_predicate_vector_block():
+    texts = ["Peru recalled its ambassador.", "Chile signed a trade deal with Peru."]
+    base = {"min_df": 1, "char_weight": 0, "vector_weight": 1.0}
+    without = build_vectorizer(base).fit_transform(texts)
+    with_pred = build_vectorizer({**base, "predicate_weight": 1.0}).fit_transform(texts)
+    assert with_pred.shape[1] == without.shape[1] + load_word_vectors().dims

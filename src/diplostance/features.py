@@ -1,10 +1,12 @@
 """Turn article text into features: masking, negation scope, headline weighting, n-grams.
 
 The vectorizer is a scikit-learn ``Pipeline``: :class:`ArticlePreparer` rewrites each
-article into a (head, body) pair, then a ``ColumnTransformer`` of TF-IDF vectorizers reads
-word n-grams of the whole article and word and character n-grams of its head (headline and
-lede, where the primary action sits), and, optionally, the mean word vector of the head
-(:mod:`diplostance.word_vectors`).
+article into (head, body, predicate) columns, then a ``ColumnTransformer`` of TF-IDF
+vectorizers reads word n-grams of the whole article and word and character n-grams of its
+head (headline and lede, where the primary action sits), and, optionally, the mean word
+vector (:mod:`diplostance.word_vectors`) of the head and of the predicate: the few words
+after the first actor, where the verb that decides the action usually sits ("reduced
+military aid", "improved diplomatic relations").
 
 Examples
 --------
@@ -31,7 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import normalize
 
-from .gazetteer import mask_actors, trie_pattern
+from .gazetteer import MASK, mask_actors, trie_pattern
 from .word_vectors import TOKEN_PATTERN as VECTOR_TOKENS
 from .word_vectors import load_word_vectors, vectors32
 
@@ -101,8 +103,31 @@ def tfidf_transform(vectorizer: TfidfVectorizer, docs: Sequence[str]) -> Any:
     return tfidf.transform(counts, copy=False)
 
 
+_PREDICATE_WORD = re.compile(r"[a-z][a-z'-]+")
+_MASKED = MASK.lower()
+
+
+def predicate_of(prepared: str, n_words: int = 6) -> str:
+    """The words that follow the first actor in the headline and in the lede's first
+    sentence of a prepared article: where the verb that decides the action sits.
+
+    >>> predicate_of("ctry cuts aid to ctry\\n\\nctry on monday reduced military aid to ctry.")
+    'cuts aid to ctry on monday reduced military aid to'
+    """
+    title, _, body = prepared.partition("\n")
+    body = body.strip()
+    words: list[str] = []
+    for part in (title, body[:400]) if body else (title,):
+        if ". " in part[:400]:
+            part = part.split(". ", 1)[0]
+        start = part.find(_MASKED)
+        rest = part[start + len(_MASKED):] if start >= 0 else part
+        words.extend(_PREDICATE_WORD.findall(rest)[:n_words])
+    return " ".join(words)
+
+
 class ArticlePreparer(TransformerMixin, BaseEstimator):
-    """Map raw articles to an object array of (head, body) columns.
+    """Map raw articles to an object array of (head, body, predicate) columns.
 
     Parameters
     ----------
@@ -112,23 +137,30 @@ class ArticlePreparer(TransformerMixin, BaseEstimator):
         Prefix words governed by a negation cue with ``neg_``.
     head_words : int
         Length of the head (headline plus lede) in words.
+    predicate_words : int
+        Words kept after the first actor of the headline and of the lede (see
+        :func:`predicate_of`); 0 leaves the predicate column empty.
     """
 
-    def __init__(self, mask: bool = True, negation: bool = True, head_words: int = 45) -> None:
+    def __init__(self, mask: bool = True, negation: bool = True, head_words: int = 45,
+                 predicate_words: int = 0) -> None:
         self.mask = mask
         self.negation = negation
         self.head_words = head_words
+        self.predicate_words = predicate_words
 
     def fit(self, X: Any, y: Any = None) -> ArticlePreparer:
         self.n_features_in_ = 1
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        out = np.empty((len(X), 2), dtype=object)
+        out = np.empty((len(X), 3), dtype=object)
+        n_predicate = self.predicate_words
         for i, text in enumerate(X):
             prepared = prepare_article(str(text), self.mask, self.negation)
             out[i, 0] = head_of(prepared, self.head_words)
             out[i, 1] = prepared
+            out[i, 2] = predicate_of(prepared, n_predicate) if n_predicate else ""
         return out
 
     def __sklearn_tags__(self):
@@ -203,6 +235,8 @@ DEFAULT_FEATURES: dict[str, Any] = {
     "head_weight": 1.0,
     "char_weight": 1.0,
     "vector_weight": 0.0,  # mean word vector of the head (see word_vectors.py); 0: off
+    "predicate_words": 6,  # words after the first actor of the headline and of the lede
+    "predicate_weight": 0.0,  # mean word vector of those words; 0: off
 }
 
 
@@ -230,7 +264,12 @@ def build_vectorizer(options: dict[str, Any] | None = None) -> Pipeline:
     if opts["vector_weight"] > 0:
         columns.append(("head_vector", WordVectorMean(), 0))
         weights["head_vector"] = opts["vector_weight"]
+    if opts["predicate_weight"] > 0:
+        columns.append(("predicate_vector", WordVectorMean(), 2))
+        weights["predicate_vector"] = opts["predicate_weight"]
     return Pipeline([
-        ("prepare", ArticlePreparer(opts["mask"], opts["negation"], opts["head_words"])),
+        ("prepare", ArticlePreparer(opts["mask"], opts["negation"], opts["head_words"],
+                                    opts["predicate_words"] if opts["predicate_weight"] > 0
+                                    else 0)),
         ("tfidf", ColumnTransformer(columns, transformer_weights=weights)),
     ])
