@@ -76,3 +76,14 @@ def test_real_model_abstains_on_hard_negatives(real_model):
              "Voters in the county will decide on a recall election for the mayor next month.",
              "The pop star named a new brand ambassador for her perfume line."]
     assert [p.action_type for p in real_model.predict(texts)] == ["none"] * 3
+
+
+def test_evidence_terms_are_words_not_vector_dimensions(real_model):
+    """The explanation lists n-grams; word-vector dimensions, which name no word, are left out."""
+    from diplostance.evidence import explain
+
+    text = "Japan on Monday reduced economic aid to Cambodia, officials said."
+    terms = explain(real_model.classifier, text, real_model.predict(text).action_type).terms
+    assert terms and all("vector" not in name for name, _ in terms)
+    assert all(name.split(":", 1)[0] in {"head_words", "body_words", "head_chars"}
+               for name, _ in terms)

@@ -80,9 +80,11 @@ def explain(classifier, text: str, action: str, n_terms: int = 8) -> Evidence:
         if row is not None:
             z = classifier.transform([text]).tocsr()
             weights = coef[row] if coef.shape[0] > 1 else coef[0]
-            contrib = z.data * weights[z.indices]
-            order = np.argsort(-contrib)[:n_terms]
             names = feature_names(classifier)
+            # Word-vector dimensions help the model but name no word: not shown.
+            words = np.array(["_vector__" not in name for name in names[z.indices]], dtype=bool)
+            contrib = np.where(words, z.data * weights[z.indices], 0.0)
+            order = np.argsort(-contrib)[:n_terms]
             terms = tuple((str(names[z.indices[i]]).replace("__", ":"), float(contrib[i]))
                           for i in order if contrib[i] > 0)
     return Evidence(sentences[best], float(p_action[best, column]), terms)
