@@ -1,10 +1,10 @@
 """Static word vectors packaged with diplostance, read by the head's mean-vector feature.
 
 A bag of words trained on a few thousand written articles knows only the words its corpus
-uses; real news says "slashed aid", "scrapped curbs" or "restored ties" in words the corpus
-may lack. Word vectors carry what was learnt about those words elsewhere: the model reads,
-beside its n-grams, the mean vector of the head's words, so an unseen verb lands near the
-seen verbs that mean the same (:class:`diplostance.features.WordVectorMean`).
+uses; real news says "rescinded aid", "snubbed the envoy" or "bombarded positions", words
+the corpus may lack. Word vectors carry what was learnt about those words elsewhere: the
+model reads, beside its n-grams, the mean vector of the head's words, so an unseen verb
+lands near the seen verbs that mean the same (:class:`diplostance.features.WordVectorMean`).
 
 The vectors (``word_vectors.npz`` beside this module) were distilled once from the
 sentence encoder all-MiniLM-L6-v2 (Apache-2.0) by ``scripts/distill_word_vectors.py``:
