@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,15 @@ def peru_article() -> str:
     if not path.exists():
         pytest.skip("../shared/examples is not present")
     return path.read_text(encoding="utf-8")
+
+
+def copy_model(model_dir: Path, tmp_path: Path,
+               edit_metadata: Callable[[dict], None] | None = None) -> Path:
+    """A copy of a model folder, its metadata.json edited in place by ``edit_metadata``."""
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir, copy)
+    if edit_metadata:
+        meta = json.loads((copy / "metadata.json").read_text())
+        edit_metadata(meta)
+        (copy / "metadata.json").write_text(json.dumps(meta))
+    return copy

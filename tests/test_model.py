@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -16,7 +15,7 @@ from diplostance.model import SEVERITY_MASK, StanceClassifier
 from diplostance.taxonomy import ACTION_TYPES, SEVERITIES, action_info
 from diplostance.training import Recipe, train
 
-from .conftest import FIXTURE_RECIPE, fixture_records
+from .conftest import FIXTURE_RECIPE, copy_model, fixture_records
 
 
 def _xy():
@@ -114,8 +113,7 @@ def test_save_and_load_round_trip(tiny_model, tiny_model_dir):
 
 def test_tampered_or_truncated_model_is_refused(tiny_model_dir, tmp_path):
     """A model file whose sha256 differs from metadata.json is refused before unpickling."""
-    copy = tmp_path / "m"
-    shutil.copytree(tiny_model_dir, copy)
+    copy = copy_model(tiny_model_dir, tmp_path)
     data = (copy / "diplostance.joblib").read_bytes()
     (copy / "diplostance.joblib").write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelLoadError, match="tampered or truncated"):
@@ -124,11 +122,8 @@ def test_tampered_or_truncated_model_is_refused(tiny_model_dir, tmp_path):
 
 def test_version_mismatch_is_refused_with_advice(tiny_model_dir, tmp_path):
     """A model trained with another scikit-learn version says so and says what to do."""
-    copy = tmp_path / "m"
-    shutil.copytree(tiny_model_dir, copy)
-    meta = json.loads((copy / "metadata.json").read_text())
-    meta["versions"]["scikit-learn"] = "0.99.0"
-    (copy / "metadata.json").write_text(json.dumps(meta))
+    copy = copy_model(tiny_model_dir, tmp_path,
+                      lambda meta: meta["versions"].update({"scikit-learn": "0.99.0"}))
     with pytest.raises(ModelLoadError, match=r"trained with scikit-learn 0\.99\.0, this is .*: "
                                              r"run make train"):
         load_model(copy)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from diplostance import ModelLoadError, load_model
 from diplostance.word_vectors import load_word_vectors
 
-from .conftest import MODEL_DIR
+from .conftest import MODEL_DIR, copy_model
 
 
 def test_seed_article_is_an_indefinite_recall_from_peru_to_mexico(real_model, peru_article):
@@ -47,8 +46,7 @@ def test_real_model_meets_the_test_split_targets():
 
 def test_real_model_round_trips_and_refuses_tampering(real_model, tmp_path):
     """A copy of the real model loads and predicts the same; one flipped byte is refused."""
-    copy = tmp_path / "model"
-    shutil.copytree(MODEL_DIR, copy)
+    copy = copy_model(MODEL_DIR, tmp_path)
     text = "Lithuania expelled four Russian diplomats and closed a consulate."
     assert load_model(copy).predict(text) == real_model.predict(text)
     data = bytearray((copy / "diplostance.joblib").read_bytes())
@@ -60,12 +58,10 @@ def test_real_model_round_trips_and_refuses_tampering(real_model, tmp_path):
 
 def test_real_model_refuses_other_word_vectors(real_model, tmp_path):
     """A model trained with another vectors file is refused before unpickling."""
-    copy = tmp_path / "model"
-    shutil.copytree(MODEL_DIR, copy)
-    meta = json.loads((copy / "metadata.json").read_text())
+    meta = json.loads((MODEL_DIR / "metadata.json").read_text())
     assert meta["word_vectors_sha256"] == load_word_vectors().sha256
-    meta["word_vectors_sha256"] = "0" * 64
-    (copy / "metadata.json").write_text(json.dumps(meta))
+    copy = copy_model(MODEL_DIR, tmp_path,
+                      lambda meta: meta.update({"word_vectors_sha256": "0" * 64}))
     with pytest.raises(ModelLoadError, match="other word vectors.*run make train"):
         load_model(copy)
 
