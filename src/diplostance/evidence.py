@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 
+from .features import WordVectorMean
 from .taxonomy import ACTION_TYPES
 
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
@@ -65,6 +66,20 @@ def feature_names(classifier) -> np.ndarray:
     return names
 
 
+def word_features(classifier) -> np.ndarray:
+    """True for the features that name words (n-grams); False for word-vector dimensions,
+    which help the model but name no word (cached on the classifier)."""
+    mask = getattr(classifier, "_word_features", None)
+    if mask is None:
+        columns = classifier.vectorizer_[-1]
+        mask = np.ones(len(feature_names(classifier)), dtype=bool)
+        for name, transformer, _ in columns.transformers_:
+            if isinstance(transformer, WordVectorMean):
+                mask[columns.output_indices_[name]] = False
+        classifier._word_features = mask
+    return mask
+
+
 def explain(classifier, text: str, action: str, n_terms: int = 8) -> Evidence:
     """Evidence for ``action`` in ``text`` from a fitted :class:`StanceClassifier`."""
     sentences = split_sentences(text) or [text]
@@ -81,9 +96,8 @@ def explain(classifier, text: str, action: str, n_terms: int = 8) -> Evidence:
             z = classifier.transform([text]).tocsr()
             weights = coef[row] if coef.shape[0] > 1 else coef[0]
             names = feature_names(classifier)
-            # Word-vector dimensions help the model but name no word: not shown.
-            words = np.array(["_vector__" not in name for name in names[z.indices]], dtype=bool)
-            contrib = np.where(words, z.data * weights[z.indices], 0.0)
+            contrib = np.where(word_features(classifier)[z.indices],
+                               z.data * weights[z.indices], 0.0)
             order = np.argsort(-contrib)[:n_terms]
             terms = tuple((str(names[z.indices[i]]).replace("__", ":"), float(contrib[i]))
                           for i in order if contrib[i] > 0)

@@ -154,11 +154,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                          if vec not in ("drop", "passthrough")]
         self.prepare_ = prepare
 
-    _DERIVED = ("head_forms_", "columns_", "prepare_")
+    _DERIVED = ("head_forms_", "columns_", "prepare_", "_feature_names", "_word_features")
 
     def __getstate__(self) -> dict[str, Any]:
         # The fast path is derived from the fitted heads: rebuilt after loading, not saved
-        # (it would store a second, dense copy of the coefficients).
+        # (it would store a second, dense copy of the coefficients); so are the feature-name
+        # caches that explanations fill (evidence.py).
         state = super().__getstate__()
         return {k: v for k, v in state.items() if k not in self._DERIVED}
 

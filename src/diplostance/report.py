@@ -184,9 +184,7 @@ def _features_paragraph(meta: dict[str, Any]) -> list[str]:
     """What the recipe says about its features, and where the word vectors come from."""
     recipe = meta.get("recipe") or {}
     lines = [f"Recipe: {recipe['description']}", ""] if recipe.get("description") else []
-    weight = {**recipe.get("features", {}), **meta.get("chosen", {}).get("features", {})}.get(
-        "vector_weight", 0)
-    if weight:
+    if meta.get("word_vectors_sha256"):  # recorded by save_model when the model reads vectors
         vectors = load_word_vectors()
         lines += [f"Word vectors ({len(vectors.words)} words x {vectors.dims}, packaged with "
                   f"diplostance): {vectors.source}. No encoder runs at training or prediction "
